@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "seatsweep",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "seatsweep", targets: ["seatsweep"]),
+        .library(name: "SeatSweepKit", targets: ["SeatSweepKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .target(
+            name: "SeatSweepKit",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "seatsweep",
+            dependencies: [
+                "SeatSweepKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SeatSweepKitTests",
+            dependencies: ["SeatSweepKit"],
+            exclude: ["Fixtures", "Golden"]
+        ),
+        .testTarget(
+            name: "seatsweepTests",
+            dependencies: ["SeatSweepKit"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

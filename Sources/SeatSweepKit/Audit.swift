@@ -1,0 +1,71 @@
+/// The whole audit as one pure function: inputs, policy and dates in; directory, findings,
+/// plan and summary out. The command layer does the reading, writing and printing.
+public struct Audit: Sendable {
+    /// Everything the pipeline needs that it must not read for itself.
+    public struct Options: Sendable {
+        public var policy: Policy
+        /// `--as-of`; nil for the dump's fetch time or `today`.
+        public var asOf: Day?
+        public var today: Day
+        public var generatedAt: Timestamp
+        public var toolVersion: String
+        public var dateOrder: NumericDateOrder?
+
+        public init(
+            policy: Policy = Policy(), asOf: Day? = nil, today: Day, generatedAt: Timestamp, toolVersion: String,
+            dateOrder: NumericDateOrder? = nil
+        ) {
+            self.policy = policy
+            self.asOf = asOf
+            self.today = today
+            self.generatedAt = generatedAt
+            self.toolVersion = toolVersion
+            self.dateOrder = dateOrder
+        }
+    }
+
+    public struct Result: Sendable {
+        public var directory: Directory
+        public var findings: Findings
+        public var plan: Plan
+        public var summary: Summary
+        public var diagnostics: DiagnosticLog
+    }
+
+    public var options: Options
+
+    public init(options: Options) { self.options = options }
+
+    public func run(_ files: [InputFile]) throws(SeatSweepError) -> Result {
+        var diagnostics = DiagnosticLog()
+        let directory = try Ingestor(dateOrder: options.dateOrder).run(files, diagnostics: &diagnostics)
+        let asOf: Day
+        let asOfSource: String
+        if let given = options.asOf {
+            (asOf, asOfSource) = (given, "--as-of")
+        } else if let fetched = directory.fetchedAt {
+            (asOf, asOfSource) = (fetched.day, "fetchedAt")
+        } else {
+            (asOf, asOfSource) = (options.today, "today")
+        }
+        let findings = InactivityAnalyzer(policy: options.policy, asOf: asOf).run(directory)
+        if findings.seatsActiveAfterAsOf > 0 {
+            diagnostics.append(
+                Diagnostic(
+                    .warning, "activity-after-as-of",
+                    "\(findings.seatsActiveAfterAsOf) seats were last active after the audit date \(asOf.iso); "
+                        + "they count as active (is --as-of right?)"))
+        }
+        let plan = Planner(generatedAt: options.generatedAt, toolVersion: options.toolVersion)
+            .run(findings, directory: directory, diagnostics: &diagnostics)
+        let summary = Summary(
+            tool: "seatsweep \(options.toolVersion)", asOf: asOf, asOfSource: asOfSource,
+            generatedAt: options.generatedAt,
+            inputs: directory.inputs, policy: options.policy, groups: findings.groups,
+            accounts: directory.accounts.count, protectedAccounts: findings.protectedAccounts.count,
+            planId: plan.planId,
+            planDigest: plan.digest, planActions: plan.actions.count, errors: diagnostics.errors,
+            warnings: diagnostics.warnings, savings: nil)
+        return Result(directory: directory, findings: findings, plan: plan, summary: summary, diagnostics: diagnostics)
+    }
+}

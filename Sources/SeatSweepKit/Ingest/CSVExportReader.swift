@@ -1,0 +1,496 @@
+import Foundation
+
+/// Reads one exported-users CSV into account records, whatever its layout.
+///
+/// The layout is recognised from the header row, never from a fixed column list: product
+/// columns are whatever `<Product> - <site>` (or `<Product>`) columns the export has.
+struct CSVExportReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let range: Range<Int>
+    let path: String
+    let inputIndex: Int
+    var dateOrder: NumericDateOrder?
+
+    /// The result of reading one file.
+    struct Result {
+        var layout: CSVLayout
+        var rows: Int
+        var collector: AccountCollector
+    }
+
+    /// A product access column with the activity column that goes with it.
+    struct SeatColumn {
+        var product: String
+        var site: String
+        var header: String
+        /// The access cell; nil when the export has only `Last seen` columns (access inferred).
+        var access: Int?
+        /// The activity cell, if any.
+        var activity: Int?
+    }
+
+    /// Where each piece of an account is in the row.
+    struct Plan {
+        var layout: CSVLayout
+        var headers: [String]
+        var id: Int
+        var name: Int?
+        var email: Int?
+        var status: Int
+        var added: Int?
+        var orgRole: Int?
+        var groupName: Int?
+        var accountType: Int?
+        var orgWideActivity: Int?
+        var seatColumns: [SeatColumn] = []
+        /// Managed-accounts product columns: the cell lists the sites.
+        var siteListColumns: [(product: String, index: Int)] = []
+        /// Activity columns by (product, site) for site-list columns.
+        var activityByKey: [String: Int] = [:]
+        var dateColumns: [Int] = []
+    }
+
+    mutating func read(diagnostics: inout DiagnosticLog) throws(SeatSweepError) -> Result {
+        let delimiter = CSVParser.sniffDelimiter(bytes, range: range)
+        var parser = CSVParser(bytes: bytes, range: range, delimiter: delimiter, path: path)
+        guard try parser.next() else {
+            throw SeatSweepError("the file holds no header row", at: SourceLocation(path: path), hint: exportHint)
+        }
+        let headers = (0..<parser.fields.count).map { parser.string($0) }
+        let plan = try makePlan(headers: headers, parser: parser, diagnostics: &diagnostics)
+        var collector = AccountCollector()
+        var rows = 0
+        var raggedReported = false
+        let expectRepeats = plan.groupName != nil
+        while try parser.next() {
+            rows += 1
+            if parser.fields.count != headers.count, !raggedReported {
+                raggedReported = true
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, "ragged-row",
+                        "this row has \(parser.fields.count) cells but the header has \(headers.count); "
+                            + "missing cells are read as empty",
+                        at: SourceLocation(path: path, line: parser.recordLine, column: 1)))
+            }
+            guard let record = try readRow(parser, plan: plan, diagnostics: &diagnostics) else { continue }
+            collector.add(
+                record, at: SourceLocation(path: path, line: parser.recordLine, column: 1),
+                expectRepeats: expectRepeats, diagnostics: &diagnostics,
+                describe: { "line \($0.line)" })
+        }
+        if rows == 0 {
+            diagnostics.append(
+                Diagnostic(
+                    .warning, "no-rows", "the export has a header but no user rows",
+                    at: SourceLocation(path: path, line: 1)))
+        }
+        return Result(layout: plan.layout, rows: rows, collector: collector)
+    }
+
+    private var exportHint: String {
+        "export the users again from admin.atlassian.com > Directory > Users > Export users"
+    }
+
+    // MARK: Header
+
+    private func makePlan(headers: [String], parser: CSVParser, diagnostics: inout DiagnosticLog) throws(SeatSweepError)
+        -> Plan
+    {
+        let lower = headers.map { $0.lowercased() }
+        guard let layout = CSVLayout.detect(Set(lower)) else {
+            let shown = headers.prefix(6).joined(separator: ", ")
+            throw SeatSweepError(
+                "unknown layout: the header row (\(shown)\(headers.count > 6 ? ", ..." : "")) has none of the identity "
+                    + "columns seatsweep recognises ('User id', 'Atlassian ID', 'id', 'username')",
+                at: SourceLocation(path: path, line: parser.recordLine, column: 1),
+                hint:
+                    "pass the file from admin.atlassian.com > Directory > Users > Export users (or Domains > Export accounts) "
+                    + "with its header row intact")
+        }
+        func column(_ name: String) -> Int? { lower.firstIndex(of: name.lowercased()) }
+        for required in layout.requiredColumns where column(required) == nil {
+            throw SeatSweepError(
+                "missing required column '\(required)': this looks like a \(layout.rawValue) export (it has "
+                    + "'\(layout.identityColumn)') but the header lacks '\(required)'",
+                at: SourceLocation(path: path, line: parser.recordLine, column: 1),
+                hint: "export the file again without removing columns")
+        }
+        var plan: Plan
+        switch layout {
+        case .legacySite:
+            plan = Plan(
+                layout: layout, headers: headers, id: column("username")!, name: column("full_name"),
+                email: column("email"),
+                status: column("active")!, added: column("created"), orgRole: nil, groupName: column("group_name"))
+        case .transitional:
+            plan = Plan(
+                layout: layout, headers: headers, id: column("id")!, name: column("full_name"), email: column("email"),
+                status: column("active")!, added: column("created"), orgRole: nil, groupName: column("group_name"))
+        case .directory:
+            plan = Plan(
+                layout: layout, headers: headers, id: column("User id")!, name: column("User name"),
+                email: column("email"),
+                status: column("User status")!, added: column("Added to org"), orgRole: column("Org role"),
+                groupName: column("Group name"))
+        case .managedAccounts:
+            plan = Plan(
+                layout: layout, headers: headers, id: column("Atlassian ID")!, name: column("Name"),
+                email: column("Email"),
+                status: column("Status")!, added: column("Added to org") ?? column("Created"),
+                orgRole: column("Org role"),
+                groupName: nil)
+            plan.orgWideActivity =
+                column("Last active date [UTC]") ?? column("Last active date") ?? column("Last active")
+        }
+        plan.accountType = column("Account type") ?? column("account_type")
+        let fixed = Set(
+            [
+                plan.id, plan.name, plan.email, plan.status, plan.added, plan.orgRole, plan.groupName, plan.accountType,
+                plan.orgWideActivity, column("Group id"), column("picture"),
+            ].compactMap { $0 })
+
+        // Sort the remaining columns into activity and access columns.
+        var activity: [String: (index: Int, header: String)] = [:]
+        var access: [(product: String, site: String, index: Int, header: String)] = []
+        for (i, header) in headers.enumerated() where !fixed.contains(i) && !header.isEmpty {
+            if let (productName, site) = Self.activityColumn(header) {
+                let key = ProductKey.fromDisplayName(productName) + "\u{0}" + site
+                if activity[key] == nil { activity[key] = (i, header) }
+                continue
+            }
+            let (productName, site) = Self.splitProductSite(header, layout: layout)
+            if layout != .directory || site != nil {
+                if !CSVLayout.knownProducts.contains(productName.lowercased()) {
+                    let key = ProductKey.fromDisplayName(productName) + "\u{0}" + (site ?? "")
+                    if layout != .directory, activity[key] == nil, !Self.hasActivity(for: productName, in: headers) {
+                        diagnostics.append(
+                            Diagnostic(
+                                .note, "ignored-column",
+                                "column '\(header)' is not a product seatsweep knows; it is ignored",
+                                at: SourceLocation(path: path, line: 1, column: parser.column(ofField: i))))
+                        continue
+                    }
+                    diagnostics.append(
+                        Diagnostic(
+                            .warning, "unknown-product",
+                            "unknown product '\(productName)' in column '\(header)'; read as product key "
+                                + "'\(ProductKey.fromDisplayName(productName))'",
+                            at: SourceLocation(path: path, line: 1, column: parser.column(ofField: i))))
+                }
+                access.append((ProductKey.fromDisplayName(productName), site ?? "", i, header))
+            } else {
+                diagnostics.append(
+                    Diagnostic(
+                        .note, "ignored-column",
+                        "column '\(header)' is not a '<Product> - <site>' column; it is ignored",
+                        at: SourceLocation(path: path, line: 1, column: parser.column(ofField: i))))
+            }
+        }
+
+        if layout == .managedAccounts {
+            plan.siteListColumns = access.map { ($0.product, $0.index) }
+            plan.activityByKey = activity.mapValues(\.index)
+        } else if access.isEmpty, !activity.isEmpty {
+            // Exports without access columns (a single-product site): a user with a `Last seen`
+            // value holds that product.
+            diagnostics.append(
+                Diagnostic(
+                    .warning, "access-inferred",
+                    "the export has no product access columns (such as 'Confluence - acme'); every user with a "
+                        + "'Last seen' value for a product is counted as holding that product",
+                    at: SourceLocation(path: path, line: 1)))
+            for (key, value) in activity.sorted(by: { $0.value.index < $1.value.index }) {
+                let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
+                plan.seatColumns.append(
+                    SeatColumn(
+                        product: String(parts[0]), site: String(parts[1]), header: value.header, access: nil,
+                        activity: value.index))
+            }
+        } else {
+            var used = Set<String>()
+            for column in access {
+                let key = column.product + "\u{0}" + column.site
+                var activityIndex = activity[key]?.index
+                if activityIndex == nil, ProductKey.isJiraFamily(column.product) {
+                    // Old exports have one `Last active in Jira` for every Jira product.
+                    for family in ["jira", "jira-software", "jira-work-management", "jira-service-management"] {
+                        if let found = activity[family + "\u{0}" + column.site] {
+                            activityIndex = found.index
+                            used.insert(family + "\u{0}" + column.site)
+                            break
+                        }
+                    }
+                } else {
+                    used.insert(key)
+                }
+                if activityIndex == nil {
+                    diagnostics.append(
+                        Diagnostic(
+                            .warning, "no-activity-column",
+                            "no 'Last seen in' column for '\(column.header)'; those seats are counted but never called inactive",
+                            at: SourceLocation(path: path, line: 1, column: parser.column(ofField: column.index))))
+                }
+                plan.seatColumns.append(
+                    SeatColumn(
+                        product: column.product, site: column.site, header: column.header, access: column.index,
+                        activity: activityIndex))
+            }
+            for (key, value) in activity where !used.contains(key) {
+                diagnostics.append(
+                    Diagnostic(
+                        .note, "ignored-column",
+                        "column '\(value.header)' has no matching access column; it is ignored",
+                        at: SourceLocation(path: path, line: 1, column: parser.column(ofField: value.index))))
+            }
+        }
+        plan.dateColumns =
+            ([plan.added, plan.orgWideActivity].compactMap { $0 } + plan.seatColumns.compactMap(\.activity)
+            + plan.activityByKey.values).sorted()
+        return plan
+    }
+
+    /// `Last seen in Jira - acme` → ("Jira", "acme"); `Last active in Confluence` → ("Confluence", "").
+    static func activityColumn(_ header: String) -> (String, String)? {
+        var rest = header.trimmingSpaces
+        let lower = rest.lowercased()
+        let prefixes = [
+            "last active date in ", "last active date for ", "last seen date in ", "last seen in ", "last active in ",
+        ]
+        guard let prefix = prefixes.first(where: { lower.hasPrefix($0) }) else { return nil }
+        rest = String(rest.dropFirst(prefix.count))
+        if rest.lowercased().hasSuffix("[utc]") { rest = rest.dropLast(5).trimmingSpaces }
+        let (product, site) = splitProductSite(rest, layout: .directory)
+        return (product, site ?? "")
+    }
+
+    /// `Jira Service Management - acme-eu` → ("Jira Service Management", "acme-eu").
+    static func splitProductSite(_ header: String, layout: CSVLayout) -> (String, String?) {
+        guard let dash = header.range(of: " - ", options: .backwards) else { return (header.trimmingSpaces, nil) }
+        let product = header[..<dash.lowerBound].trimmingSpaces
+        let site = SiteKey.fromHeader(String(header[dash.upperBound...]))
+        if site.isEmpty || site.contains(" ") { return (header.trimmingSpaces, nil) }
+        return (product, site)
+    }
+
+    static func hasActivity(for product: String, in headers: [String]) -> Bool {
+        let key = ProductKey.fromDisplayName(product)
+        return headers.contains { activityColumn($0).map { ProductKey.fromDisplayName($0.0) == key } ?? false }
+    }
+
+    // MARK: Rows
+
+    private mutating func readRow(_ parser: CSVParser, plan: Plan, diagnostics: inout DiagnosticLog)
+        throws(SeatSweepError) -> Account?
+    {
+        let line = parser.recordLine
+        func location(_ field: Int) -> SourceLocation {
+            SourceLocation(path: path, line: parser.line(ofField: field), column: parser.column(ofField: field))
+        }
+        var id = parser.string(plan.id)
+        let email = plan.email.map { parser.string($0) } ?? ""
+        if id.isEmpty, plan.layout == .legacySite { id = email.lowercased() }
+        guard !id.isEmpty else {
+            diagnostics.append(
+                Diagnostic(
+                    .warning, "missing-account-id", "this row has no '\(plan.headers[plan.id])'; it is skipped",
+                    at: location(plan.id)))
+            return nil
+        }
+        let ref = SourceRef(input: inputIndex, line: line)
+        var account = Account(
+            id: id, hasAccountId: plan.layout != .legacySite, name: plan.name.map { parser.string($0) } ?? "",
+            email: email, source: ref)
+        let statusText = parser.string(plan.status)
+        account.status = AccountStatus(exportText: statusText)
+        if account.status == .unknown {
+            diagnostics.append(
+                Diagnostic(
+                    .warning, "unknown-status", "unknown status '\(statusText)'; the account is treated as not active",
+                    at: location(plan.status)))
+        }
+        if let typeColumn = plan.accountType {
+            account.accountType = AccountType(apiText: parser.string(typeColumn))
+        }
+        if let added = plan.added {
+            switch try dateCell(parser, added, plan: plan) {
+            case .day(let day): account.addedToOrg = .on(day)
+            case .before(let day): account.addedToOrg = .before(day)
+            case .empty: break
+            default:
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, "bad-date",
+                        "unrecognised date '\(parser.string(added))' in '\(plan.headers[added])'; "
+                            + "the added date is treated as unknown", at: location(added)))
+            }
+        }
+        if let role = plan.orgRole {
+            let text = parser.string(role)
+            switch text.lowercased() {
+            case "", "none", "user", "member": break
+            case "org admin", "organization admin", "organisation admin": account.isOrgAdmin = true
+            default:
+                if text.lowercased().contains("admin") {
+                    account.addAdminRole("Org role: \(text)")
+                } else {
+                    diagnostics.append(
+                        Diagnostic(
+                            .warning, "unknown-org-role", "unknown org role '\(text)'; ignored", at: location(role)))
+                }
+            }
+        }
+        if let group = plan.groupName { account.addGroup(parser.string(group)) }
+
+        for column in plan.seatColumns {
+            var grants = column.access == nil
+            if let accessIndex = column.access {
+                grants = readAccessCell(
+                    parser, accessIndex, column: column, layout: plan.layout, into: &account, diagnostics: &diagnostics)
+            }
+            guard grants else { continue }
+            var lastActive = LastActive.unknown
+            if let activityIndex = column.activity {
+                lastActive = try activityCell(parser, activityIndex, plan: plan, diagnostics: &diagnostics)
+                if column.access == nil, parser.raw(activityIndex).isEmpty { continue }
+            }
+            account.seats.append(
+                Seat(product: column.product, site: column.site, lastActive: lastActive, evidence: ref))
+        }
+        if !plan.siteListColumns.isEmpty {
+            var orgWide: LastActive?
+            if let index = plan.orgWideActivity {
+                orgWide = try activityCell(parser, index, plan: plan, diagnostics: &diagnostics)
+            }
+            for column in plan.siteListColumns {
+                let cell = parser.string(column.index)
+                for part in cell.split(separator: ",") {
+                    let site = SiteKey.fromHeader(String(part))
+                    guard !site.isEmpty, site != "none", site != "-" else { continue }
+                    var lastActive = orgWide ?? .unknown
+                    if let index = plan.activityByKey[column.product + "\u{0}" + site]
+                        ?? plan.activityByKey[column.product + "\u{0}"]
+                    {
+                        lastActive = try activityCell(parser, index, plan: plan, diagnostics: &diagnostics)
+                    }
+                    if account.seatIndex(product: column.product, site: site) == nil {
+                        account.seats.append(
+                            Seat(product: column.product, site: site, lastActive: lastActive, evidence: ref))
+                    }
+                }
+            }
+        }
+        return account
+    }
+
+    /// Reads an access cell; returns true when it grants a seat. Admin roles are recorded on the account.
+    private func readAccessCell(
+        _ parser: CSVParser, _ index: Int, column: SeatColumn, layout: CSVLayout, into account: inout Account,
+        diagnostics: inout DiagnosticLog
+    ) -> Bool {
+        let raw = parser.raw(index)
+        // Fast paths for the common cells.
+        if raw.isEmpty || Self.equalsIgnoringCase(raw, "none") || Self.equalsIgnoringCase(raw, "no") { return false }
+        if Self.equalsIgnoringCase(raw, "user") || Self.equalsIgnoringCase(raw, "yes") { return true }
+        let text = parser.string(index)
+        var grants = false
+        for token in text.split(separator: ",").map({ $0.trimmingSpaces }) where !token.isEmpty {
+            switch token.lowercased() {
+            case "user", "yes", "true": grants = true
+            case "none", "no", "false", "guest", "basic", "contributor", "stakeholder", "customer", "collaborator",
+                "viewer", "external collaborator":
+                continue
+            default:
+                if token.lowercased().contains("admin") {
+                    account.addAdminRole("\(token) (\(column.header))")
+                } else {
+                    diagnostics.append(
+                        Diagnostic(
+                            .warning, "unknown-access-token",
+                            "unknown access '\(token)' in '\(column.header)'; it is not counted as a seat",
+                            at: SourceLocation(
+                                path: path, line: parser.line(ofField: index), column: parser.column(ofField: index))))
+                }
+            }
+        }
+        return grants
+    }
+
+    private mutating func activityCell(
+        _ parser: CSVParser, _ index: Int, plan: Plan, diagnostics: inout DiagnosticLog
+    ) throws(SeatSweepError) -> LastActive {
+        switch try dateCell(parser, index, plan: plan) {
+        case .day(let day): return .on(day)
+        case .never: return .never
+        case .notActiveWithin(let days): return .atLeastDaysAgo(days + 1)
+        case .empty: return plan.layout == .managedAccounts ? .never : .unknown
+        case .before, .invalid, .numeric:
+            diagnostics.append(
+                Diagnostic(
+                    .warning, "bad-date",
+                    "unrecognised date '\(parser.string(index))' in '\(plan.headers[index])'; the seat's activity is treated as unknown",
+                    at: SourceLocation(
+                        path: path, line: parser.line(ofField: index), column: parser.column(ofField: index))))
+            return .unknown
+        }
+    }
+
+    /// Parses a date cell, working out the file's numeric date order the first time one is needed.
+    private mutating func dateCell(_ parser: CSVParser, _ index: Int, plan: Plan) throws(SeatSweepError)
+        -> DateParser.Cell
+    {
+        let cell = DateParser.parse(parser.raw(index), order: dateOrder)
+        guard case .numeric = cell else { return cell }
+        dateOrder = try resolveNumericOrder(plan: plan, delimiter: parser.delimiter)
+        return DateParser.parse(parser.raw(index), order: dateOrder)
+    }
+
+    /// Scans every date cell of the file for one that proves the day/month order (a part over 12).
+    private func resolveNumericOrder(plan: Plan, delimiter: UInt8) throws(SeatSweepError) -> NumericDateOrder {
+        var parser = CSVParser(bytes: bytes, range: range, delimiter: delimiter, path: path)
+        _ = try parser.next()
+        var dayFirstProof: (String, SourceLocation)?
+        var monthFirstProof: (String, SourceLocation)?
+        var firstAmbiguous: (String, Int, SourceLocation)?
+        while try parser.next() {
+            for index in plan.dateColumns {
+                // `Before 03/04/2017` also comes back as `.numeric`.
+                guard case .numeric(let a, let b, _) = DateParser.parse(parser.raw(index), order: nil) else { continue }
+                let location = SourceLocation(
+                    path: path, line: parser.line(ofField: index), column: parser.column(ofField: index))
+                if a > 12, b <= 12, dayFirstProof == nil { dayFirstProof = (parser.string(index), location) }
+                if b > 12, a <= 12, monthFirstProof == nil { monthFirstProof = (parser.string(index), location) }
+                if a <= 12, b <= 12, firstAmbiguous == nil { firstAmbiguous = (parser.string(index), index, location) }
+            }
+        }
+        switch (dayFirstProof, monthFirstProof) {
+        case (.some, nil): return .dayFirst
+        case (nil, .some): return .monthFirst
+        case (.some(let d), .some(let m)):
+            throw SeatSweepError(
+                "numeric dates in this file use both orders: '\(d.0)' (at \(d.1)) is day-first but '\(m.0)' is month-first",
+                at: m.1,
+                hint: "fix the dates, or export the file again from admin.atlassian.com without opening it in Excel")
+        case (nil, nil):
+            let (text, index, location) = firstAmbiguous!
+            throw SeatSweepError(
+                "column '\(plan.headers[index])' holds numeric dates such as '\(text)' whose day/month order cannot be "
+                    + "proven from the file (no day is above 12)",
+                at: location,
+                hint: "pass --date-format dd/MM/yyyy or --date-format MM/dd/yyyy (the order your spreadsheet program "
+                    + "saved the file in)")
+        }
+    }
+
+    @inline(__always)
+    static func equalsIgnoringCase(_ raw: Slice<UnsafeBufferPointer<UInt8>>, _ word: StaticString) -> Bool {
+        var start = raw.startIndex
+        var end = raw.endIndex
+        while start < end, raw.base[start] == 0x20 { start += 1 }
+        while end > start, raw.base[end - 1] == 0x20 { end -= 1 }
+        guard end - start == word.utf8CodeUnitCount else { return false }
+        let w = word.utf8Start
+        for k in 0..<(end - start) where raw.base[start + k] | 0x20 != w[k] { return false }
+        return true
+    }
+}

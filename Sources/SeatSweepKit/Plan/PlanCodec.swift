@@ -1,0 +1,241 @@
+import Crypto
+import Foundation
+
+/// Writes, reads and checks plan files.
+///
+/// The canonical encoding is compact JSON with sorted keys of the whole plan without `digest`,
+/// `reviews` and each action's `decision`, `decidedBy` and `decidedAt`: exactly what a review
+/// may change. `digest` is its SHA-256.
+public enum PlanCodec {
+    /// The plan file as written: pretty JSON, sorted keys.
+    public static func encode(_ plan: Plan) -> [UInt8] {
+        var writer = JSONWriter(pretty: true)
+        write(plan, to: &writer, canonical: false) { _ in }
+        return writer.bytes
+    }
+
+    /// Streams the plan file to `sink` in chunks of about 1 MiB.
+    public static func encode(_ plan: Plan, sink: (ArraySlice<UInt8>) throws -> Void) rethrows {
+        var writer = JSONWriter(pretty: true)
+        try write(plan, to: &writer, canonical: false, sink: sink)
+        try writer.drain(into: sink)
+    }
+
+    /// The bytes the digest covers.
+    public static func canonicalBytes(_ plan: Plan) -> [UInt8] {
+        var writer = JSONWriter(pretty: false)
+        write(plan, to: &writer, canonical: true) { _ in }
+        return writer.bytes
+    }
+
+    /// SHA-256 of the canonical encoding, streamed so huge plans need no second copy.
+    public static func digest(_ plan: Plan) -> String {
+        var hasher = SHA256()
+        var writer = JSONWriter(pretty: false)
+        write(plan, to: &writer, canonical: true) { hasher.update(data: $0) }
+        hasher.update(data: writer.bytes)
+        return hex(hasher.finalize())
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in digest {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func write(
+        _ plan: Plan, to w: inout JSONWriter, canonical: Bool, sink: (ArraySlice<UInt8>) throws -> Void
+    ) rethrows {
+        w.beginObject()
+        w.key("actions")
+        w.beginArray()
+        for action in plan.actions {
+            write(action, to: &w, canonical: canonical)
+            if w.bytes.count >= 1 << 20 { try w.drain(into: sink) }
+        }
+        w.endArray()
+        w.member("asOf", plan.asOf)
+        if !canonical { w.member("digest", plan.digest) }
+        w.member("expiresAt", plan.expiresAt)
+        w.member("generatedAt", plan.generatedAt)
+        w.member("planId", plan.planId)
+        if !canonical {
+            w.key("reviews")
+            w.beginArray()
+            for review in plan.reviews {
+                w.beginObject()
+                w.member("approved", review.approved)
+                w.member("at", review.at)
+                w.member("by", review.by)
+                w.member("pending", review.pending)
+                w.member("rejected", review.rejected)
+                w.endObject()
+            }
+            w.endArray()
+        }
+        w.key("rules")
+        write(plan.rules, to: &w)
+        w.member("schemaVersion", plan.schemaVersion)
+        w.key("source")
+        w.beginObject()
+        w.key("inputs")
+        w.beginArray()
+        for input in plan.source.inputs {
+            w.beginObject()
+            w.member("layout", input.layout)
+            w.member("path", input.path)
+            w.member("sha256", input.sha256)
+            w.endObject()
+        }
+        w.endArray()
+        w.member("orgId", plan.source.orgId)
+        w.key("policy")
+        if let policy = plan.source.policy {
+            w.beginObject()
+            w.member("path", policy.path)
+            w.member("sha256", policy.sha256)
+            w.endObject()
+        } else {
+            w.null()
+        }
+        w.member("sites", plan.source.sites)
+        w.endObject()
+        w.member("tool", plan.tool)
+        w.endObject()
+    }
+
+    private static func write(_ rules: PlanRules, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("accessGroups")
+        w.beginObject()
+        for product in rules.accessGroups.keys.sorted(by: utf8Less) { w.member(product, rules.accessGroups[product]!) }
+        w.endObject()
+        w.member("action", rules.action)
+        w.member("defaultThreshold", rules.defaultThreshold)
+        w.member("graceDays", rules.graceDays)
+        w.key("protect")
+        w.beginObject()
+        w.member("accountIds", rules.protect.accountIds)
+        w.member("domains", rules.protect.domains)
+        w.member("emails", rules.protect.emails)
+        w.member("groups", rules.protect.groups)
+        w.endObject()
+        w.key("thresholds")
+        w.beginObject()
+        for product in rules.thresholds.keys.sorted(by: utf8Less) { w.member(product, rules.thresholds[product]!) }
+        w.endObject()
+        w.endObject()
+    }
+
+    private static func write(_ a: PlanAction, to w: inout JSONWriter, canonical: Bool) {
+        w.beginObject()
+        w.member("accountId", a.accountId)
+        w.member("daysInactive", a.daysInactive)
+        if !canonical {
+            w.member("decidedAt", a.decidedAt)
+            w.member("decidedBy", a.decidedBy)
+            w.member("decision", a.decision.rawValue)
+        }
+        w.member("email", a.email)
+        w.key("evidence")
+        w.beginObject()
+        w.member("line", a.evidence.line)
+        w.member("path", a.evidence.path)
+        w.endObject()
+        w.member("groups", a.groups)
+        w.member("id", a.id)
+        w.member("kind", a.kind.rawValue)
+        w.member("lastActive", a.lastActive)
+        w.member("name", a.name)
+        w.member("product", a.product)
+        w.member("reason", a.reason)
+        w.key("seats")
+        w.beginArray()
+        for seat in a.seats {
+            w.beginObject()
+            w.member("daysInactive", seat.daysInactive)
+            w.member("lastActive", seat.lastActive)
+            w.member("product", seat.product)
+            w.member("site", seat.site)
+            w.endObject()
+        }
+        w.endArray()
+        w.member("site", a.site)
+        w.endObject()
+    }
+
+    static func utf8Less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+    /// Why a plan cannot be trusted as it is.
+    public enum Integrity: Equatable, Sendable {
+        case intact
+        /// The digest does not match the content: edited outside a review.
+        case tampered(expected: String, actual: String)
+    }
+
+    /// Reads a plan file, refusing unknown schema versions with a clear message.
+    public static func decode(_ data: Data, path: String) throws(SeatSweepError) -> Plan {
+        struct Version: Decodable { var schemaVersion: Int? }
+        let version: Version
+        do {
+            version = try JSONDecoder().decode(Version.self, from: data)
+        } catch {
+            throw SeatSweepError(
+                "this is not a seatsweep plan (not valid JSON: \(describe(error)))", at: SourceLocation(path: path),
+                hint: "pass the plan.json that `seatsweep audit` wrote")
+        }
+        guard let schema = version.schemaVersion else {
+            throw SeatSweepError(
+                "this is not a seatsweep plan (no schemaVersion)", at: SourceLocation(path: path),
+                hint: "pass the plan.json that `seatsweep audit` wrote")
+        }
+        guard schema == Plan.currentSchemaVersion else {
+            throw SeatSweepError(
+                "plan schema version \(schema) is not supported by this seatsweep (it reads version \(Plan.currentSchemaVersion))",
+                at: SourceLocation(path: path),
+                hint: schema > Plan.currentSchemaVersion
+                    ? "upgrade seatsweep to the version that wrote the plan"
+                    : "run `seatsweep audit` again to write a current plan")
+        }
+        do {
+            return try JSONDecoder().decode(Plan.self, from: data)
+        } catch {
+            throw SeatSweepError(
+                "the plan is malformed: \(describe(error))", at: SourceLocation(path: path),
+                hint: "the plan was edited by hand or truncated; run `seatsweep audit` again")
+        }
+    }
+
+    /// Compares the recorded digest with the content.
+    public static func integrity(_ plan: Plan) -> Integrity {
+        let actual = digest(plan)
+        return actual == plan.digest ? .intact : .tampered(expected: plan.digest, actual: actual)
+    }
+
+    /// A `DecodingError` as a readable field path: `actions[3].kind: unknown value 'delete'`.
+    static func describe(_ error: Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            var out = ""
+            for key in context.codingPath {
+                if let index = key.intValue {
+                    out += "[\(index)]"
+                } else {
+                    out += (out.isEmpty ? "" : ".") + key.stringValue
+                }
+            }
+            return out.isEmpty ? "(top level)" : out
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context)): missing field '\(key.stringValue)'"
+        case .typeMismatch(_, let context): return "\(path(context)): \(context.debugDescription)"
+        case .valueNotFound(_, let context): return "\(path(context)): missing value"
+        case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
