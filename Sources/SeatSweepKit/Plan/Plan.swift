@@ -18,12 +18,24 @@ public struct Plan: Codable, Sendable, Equatable {
     public var expiresAt: String
     public var source: PlanSource
     public var rules: PlanRules
+    /// What the actions save, when the audit had a pricing file; bound by the digest.
+    public var savings: PlanSavings?
     /// Sorted by (product, site, accountId); suspensions (no product) first.
     public var actions: [PlanAction]
     /// SHA-256 over the canonical encoding, lower-case hex.
     public var digest: String
     /// Review sessions, outside the digest.
     public var reviews: [PlanReview]
+}
+
+/// The savings the plan's actions bring, as the audit priced them. Amounts are exact decimal
+/// strings (`"25.8"`), so the plan round-trips through JSON without floating point.
+public struct PlanSavings: Codable, Sendable, Equatable {
+    public var currency: String
+    /// The pricing file's `source:` text.
+    public var source: String
+    public var monthlySavings: String
+    public var annualSavings: String
 }
 
 /// What the plan was computed from.

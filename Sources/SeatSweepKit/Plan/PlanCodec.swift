@@ -79,6 +79,17 @@ public enum PlanCodec {
         }
         w.key("rules")
         write(plan.rules, to: &w)
+        w.key("savings")
+        if let savings = plan.savings {
+            w.beginObject()
+            w.member("annualSavings", savings.annualSavings)
+            w.member("currency", savings.currency)
+            w.member("monthlySavings", savings.monthlySavings)
+            w.member("source", savings.source)
+            w.endObject()
+        } else {
+            w.null()
+        }
         w.member("schemaVersion", plan.schemaVersion)
         w.key("source")
         w.beginObject()

@@ -69,7 +69,7 @@ public struct Planner: Sendable {
                 protect: PlanProtect(
                     accountIds: policy.protectAccountIds, domains: policy.protectDomains, emails: policy.protectEmails,
                     groups: policy.protectGroups)),
-            actions: actions, digest: "", reviews: [])
+            savings: nil, actions: actions, digest: "", reviews: [])
         plan.planId = Self.planId(plan)
         plan.digest = PlanCodec.digest(plan)
         return plan
