@@ -10,6 +10,8 @@ public struct Audit: Sendable {
         public var generatedAt: Timestamp
         public var toolVersion: String
         public var dateOrder: NumericDateOrder?
+        /// Threads ingest may use for a large CSV.
+        public var parallelism = 1
 
         public init(
             policy: Policy = Policy(), asOf: Day? = nil, today: Day, generatedAt: Timestamp, toolVersion: String,
@@ -38,7 +40,8 @@ public struct Audit: Sendable {
 
     public func run(_ files: [InputFile]) throws(SeatSweepError) -> Result {
         var diagnostics = DiagnosticLog()
-        let directory = try Ingestor(dateOrder: options.dateOrder).run(files, diagnostics: &diagnostics)
+        let directory = try Ingestor(dateOrder: options.dateOrder, parallelism: options.parallelism)
+            .run(files, diagnostics: &diagnostics)
         let asOf: Day
         let asOfSource: String
         if let given = options.asOf {

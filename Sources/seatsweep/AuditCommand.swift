@@ -92,6 +92,7 @@ struct AuditCommand: AsyncParsableCommand {
                 asOf: asOf.flatMap { Day(iso: $0) }, today: now.day, generatedAt: now,
                 toolVersion: SeatSweepVersion.current,
                 dateOrder: dateFormat.flatMap { NumericDateOrder(format: $0) })
+            options.parallelism = ProcessInfo.processInfo.activeProcessorCount
             if let policy {
                 let (text, data) = try Files.readText(policy, what: "policy file")
                 options.policy = try PolicyLoader.load(text, path: policy, sha256: Ingestor.sha256Hex(data))
