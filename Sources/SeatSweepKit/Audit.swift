@@ -10,10 +10,12 @@ public struct Audit: Sendable {
         public var generatedAt: Timestamp
         public var toolVersion: String
         public var dateOrder: NumericDateOrder?
+        /// `--pricing`; nil leaves every money figure null.
+        public var pricing: PricingFile?
 
         public init(
             policy: Policy = Policy(), asOf: Day? = nil, today: Day, generatedAt: Timestamp, toolVersion: String,
-            dateOrder: NumericDateOrder? = nil
+            dateOrder: NumericDateOrder? = nil, pricing: PricingFile? = nil
         ) {
             self.policy = policy
             self.asOf = asOf
@@ -21,6 +23,7 @@ public struct Audit: Sendable {
             self.generatedAt = generatedAt
             self.toolVersion = toolVersion
             self.dateOrder = dateOrder
+            self.pricing = pricing
         }
     }
 
@@ -38,6 +41,7 @@ public struct Audit: Sendable {
 
     public func run(_ files: [InputFile]) throws(SeatSweepError) -> Result {
         var diagnostics = DiagnosticLog()
+        for warning in options.pricing?.warnings ?? [] { diagnostics.append(warning) }
         let directory = try Ingestor(dateOrder: options.dateOrder).run(files, diagnostics: &diagnostics)
         let asOf: Day
         let asOfSource: String
@@ -56,8 +60,16 @@ public struct Audit: Sendable {
                     "\(findings.seatsActiveAfterAsOf) seats were last active after the audit date \(asOf.iso); "
                         + "they count as active (is --as-of right?)"))
         }
-        let plan = Planner(generatedAt: options.generatedAt, toolVersion: options.toolVersion)
+        var plan = Planner(generatedAt: options.generatedAt, toolVersion: options.toolVersion)
             .run(findings, directory: directory, diagnostics: &diagnostics)
+        var savings: Savings?
+        if let pricing = options.pricing {
+            let calculator = SavingsCalculator(pricing: pricing, asOf: asOf)
+            savings = try calculator.run(findings)
+            // The plan records what its own actions save; the digest must cover it.
+            plan.savings = PlanSavings(try calculator.run(findings, plan: plan))
+            plan.digest = PlanCodec.digest(plan)
+        }
         let summary = Summary(
             tool: "seatsweep \(options.toolVersion)", asOf: asOf, asOfSource: asOfSource,
             generatedAt: options.generatedAt,
@@ -65,7 +77,7 @@ public struct Audit: Sendable {
             accounts: directory.accounts.count, protectedAccounts: findings.protectedAccounts.count,
             planId: plan.planId,
             planDigest: plan.digest, planActions: plan.actions.count, errors: diagnostics.errors,
-            warnings: diagnostics.warnings, savings: nil)
+            warnings: diagnostics.warnings, savings: savings)
         return Result(directory: directory, findings: findings, plan: plan, summary: summary, diagnostics: diagnostics)
     }
 }

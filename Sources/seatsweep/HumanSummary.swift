@@ -35,6 +35,7 @@ enum HumanSummary {
             "\(s.groups.reduce(0) { $0 + $1.protected })", "\(s.candidates)",
         ])
         lines += format(table).map { "  " + $0 }
+        lines += savingsLines(s)
         lines.append("")
         lines.append(
             "  \(s.accounts) accounts, \(s.protectedAccounts) protected; \(s.candidates) candidate seats in "
