@@ -37,25 +37,12 @@ extension HumanSummary {
             "total", "", "", Money.display(savings.monthlySavings, currency: c),
             Money.display(savings.annualSavings, currency: c), "", "",
         ])
-        lines += aligned(table, right: [3, 4]).map { "  " + $0 }
+        lines += format(table, left: [0, 1, 2, 5, 6]).map { "  " + $0 }
         if !savings.unpriced.isEmpty {
             lines.append(
                 "  unpriced (not in the total): " + savings.unpriced.joined(separator: ", ")
                     + "; add them to the pricing file")
         }
         return lines
-    }
-
-    /// Pads every column to its widest cell, right-aligning the `right` columns.
-    private static func aligned(_ rows: [[String]], right: Set<Int>) -> [String] {
-        guard let first = rows.first else { return [] }
-        var widths = Array(repeating: 0, count: first.count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        return rows.map { row in
-            row.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                return right.contains(i) ? pad + cell : cell + pad
-            }.joined(separator: "  ").trimmingTrailingSpaces
-        }
     }
 }

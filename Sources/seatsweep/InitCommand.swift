@@ -26,6 +26,12 @@ struct InitCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw SeatSweepError(
+                    "this is a file, not a directory", at: SourceLocation(path: directory),
+                    hint: "name the directory to write policy.yml and pricing.yml into")
+            }
             if !force {
                 let existing = Self.files.map { (directory as NSString).appendingPathComponent($0.name) }
                     .filter(Self.exists)

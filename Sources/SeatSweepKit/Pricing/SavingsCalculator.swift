@@ -102,7 +102,7 @@ public struct SavingsCalculator: Sendable {
             }
         }
         for group in groups {
-            let what = "\(group.product) on \(group.site.isEmpty ? "its site" : group.site)"
+            let what = group.site.isEmpty ? group.product : "\(group.product) on \(group.site)"
             let k = removing(group)
             if let entry = pricing.price(product: group.product, site: group.site) {
                 note(entry)
@@ -122,7 +122,9 @@ public struct SavingsCalculator: Sendable {
                 note(app.price)
                 let q = try quote(
                     app.price, seats: group.billable, removing: removing(group),
-                    what: "app '\(app.name)' on \(group.product) \(group.site)")
+                    what:
+                        "app '\(app.name)' on \(group.site.isEmpty ? group.product : "\(group.product) on \(group.site)")"
+                )
                 apps.append(
                     AppSavings(
                         name: app.name, host: app.host, billing: q.billing.rawValue, monthlySavings: q.monthlySavings,

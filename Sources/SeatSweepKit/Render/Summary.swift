@@ -86,7 +86,7 @@ public enum SummaryRenderer {
             w.member("billable", g.billable)
             w.member("billing", priced?.billing)
             w.member("candidates", g.candidates)
-            w.member("currency", priced.flatMap { _ in s.savings?.currency })
+            w.member("currency", priced == nil ? nil : s.savings?.currency)
             w.member("effectiveFrom", priced?.effectiveFrom?.iso)
             w.member("inScope", g.inScope)
             w.member("inactive", g.inactive)
