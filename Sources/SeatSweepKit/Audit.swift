@@ -60,16 +60,15 @@ public struct Audit: Sendable {
                     "\(findings.seatsActiveAfterAsOf) seats were last active after the audit date \(asOf.iso); "
                         + "they count as active (is --as-of right?)"))
         }
-        var plan = Planner(generatedAt: options.generatedAt, toolVersion: options.toolVersion)
-            .run(findings, directory: directory, diagnostics: &diagnostics)
-        var savings: Savings?
-        if let pricing = options.pricing {
-            let calculator = SavingsCalculator(pricing: pricing, asOf: asOf)
-            savings = try calculator.run(findings)
-            // The plan records what its own actions save; the digest must cover it.
-            plan.savings = PlanSavings(try calculator.run(findings, plan: plan))
-            plan.digest = PlanCodec.digest(plan)
-        }
+        let calculator = options.pricing.map { SavingsCalculator(pricing: $0, asOf: asOf) }
+        let savings = try calculator?.run(findings)
+        // The plan records what its own actions save, inside its digest.
+        let plan = try Planner(generatedAt: options.generatedAt, toolVersion: options.toolVersion)
+            .run(findings, directory: directory, diagnostics: &diagnostics) {
+                plan throws(SeatSweepError) -> PlanSavings? in
+                guard let calculator else { return nil }
+                return PlanSavings(try calculator.run(findings, plan: plan))
+            }
         let summary = Summary(
             tool: "seatsweep \(options.toolVersion)", asOf: asOf, asOfSource: asOfSource,
             generatedAt: options.generatedAt,
