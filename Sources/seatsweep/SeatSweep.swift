@@ -13,6 +13,6 @@ struct SeatSweep: AsyncParsableCommand {
             --strict; 64 usage error.
             """,
         version: SeatSweepVersion.current,
-        subcommands: [AuditCommand.self]
+        subcommands: [AuditCommand.self, InitCommand.self]
     )
 }

@@ -104,6 +104,24 @@ public struct SeatFindings: RandomAccessCollection, Sendable {
     let policy: Policy
     let asOf: Day
 
+    init(
+        accounts: [Account], verdicts: [Verdict], protectionIndex: [Int32], protections: [String], policy: Policy,
+        asOf: Day
+    ) {
+        self.accounts = accounts
+        self.verdicts = verdicts
+        self.protectionIndex = protectionIndex
+        self.protections = protections
+        self.policy = policy
+        self.asOf = asOf
+    }
+
+    /// No seats (for findings built by hand in tests and previews).
+    public init() {
+        self.init(
+            accounts: [], verdicts: [], protectionIndex: [], protections: [], policy: Policy(), asOf: Day(ordinal: 0))
+    }
+
     public var startIndex: Int { 0 }
     public var endIndex: Int { verdicts.count }
 

@@ -15,6 +15,15 @@ public struct Planner: Sendable {
     /// Builds the plan. Accounts without an account id (legacy exports) cannot be changed through
     /// the API: their seats stay in the report but not in the plan, with a warning.
     public func run(_ findings: Findings, directory: Directory, diagnostics: inout DiagnosticLog) -> Plan {
+        run(findings, directory: directory, diagnostics: &diagnostics) { (_: Plan) -> PlanSavings? in nil }
+    }
+
+    /// Builds the plan, with `savings` pricing its finished actions (when the audit has a pricing
+    /// file) before the digest seals them.
+    public func run<E: Error>(
+        _ findings: Findings, directory: Directory, diagnostics: inout DiagnosticLog,
+        savings: (Plan) throws(E) -> PlanSavings?
+    ) throws(E) -> Plan {
         let seats = findings.seats
         let policy = findings.policy
         // Rank of each (product, site) in the sorted group list; suspensions (no product) rank first.
@@ -102,6 +111,7 @@ public struct Planner: Sendable {
                     accountIds: policy.protectAccountIds, domains: policy.protectDomains, emails: policy.protectEmails,
                     groups: policy.protectGroups)),
             savings: nil, actions: actions, digest: "", reviews: [])
+        plan.savings = try savings(plan)
         plan.planId = Self.planId(plan)
         plan.digest = PlanCodec.digest(plan)
         return plan
