@@ -14,6 +14,12 @@ public struct Audit: Sendable {
         public var parallelism = 1
         /// `--pricing`; nil leaves every money figure null.
         public var pricing: PricingFile?
+        /// Called as each stage ends with its name, for profiling (`SEATSWEEP_TRACE=1`); the
+        /// caller owns the clock.
+        public var stageEnded: (@Sendable (String) -> Void)?
+        /// Whether the pipeline computes the plan's digest. The command layer turns this off and
+        /// seals the plan while writing it (`PlanCodec.encodeSealing`), then updates the summary.
+        public var sealPlan = true
 
         public init(
             policy: Policy = Policy(), asOf: Day? = nil, today: Day, generatedAt: Timestamp, toolVersion: String,
@@ -46,6 +52,7 @@ public struct Audit: Sendable {
         for warning in options.pricing?.warnings ?? [] { diagnostics.append(warning) }
         let directory = try Ingestor(dateOrder: options.dateOrder, parallelism: options.parallelism)
             .run(files, diagnostics: &diagnostics)
+        options.stageEnded?("ingest")
         let asOf: Day
         let asOfSource: String
         if let given = options.asOf {
@@ -56,6 +63,7 @@ public struct Audit: Sendable {
             (asOf, asOfSource) = (options.today, "today")
         }
         let findings = InactivityAnalyzer(policy: options.policy, asOf: asOf).run(directory)
+        options.stageEnded?("analyze")
         if findings.seatsActiveAfterAsOf > 0 {
             diagnostics.append(
                 Diagnostic(
@@ -66,12 +74,14 @@ public struct Audit: Sendable {
         let calculator = options.pricing.map { SavingsCalculator(pricing: $0, asOf: asOf) }
         let savings = try calculator?.run(findings)
         // The plan records what its own actions save, inside its digest.
-        let plan = try Planner(generatedAt: options.generatedAt, toolVersion: options.toolVersion)
-            .run(findings, directory: directory, diagnostics: &diagnostics) {
-                plan throws(SeatSweepError) -> PlanSavings? in
-                guard let calculator else { return nil }
-                return PlanSavings(try calculator.run(findings, plan: plan))
-            }
+        var planner = Planner(generatedAt: options.generatedAt, toolVersion: options.toolVersion)
+        planner.seals = options.sealPlan
+        let plan = try planner.run(findings, directory: directory, diagnostics: &diagnostics) {
+            plan throws(SeatSweepError) -> PlanSavings? in
+            guard let calculator else { return nil }
+            return PlanSavings(try calculator.run(findings, plan: plan))
+        }
+        options.stageEnded?("plan")
         let summary = Summary(
             tool: "seatsweep \(options.toolVersion)", asOf: asOf, asOfSource: asOfSource,
             generatedAt: options.generatedAt,

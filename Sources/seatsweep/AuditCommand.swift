@@ -96,6 +96,9 @@ struct AuditCommand: AsyncParsableCommand {
                 toolVersion: SeatSweepVersion.current,
                 dateOrder: dateFormat.flatMap { NumericDateOrder(format: $0) })
             options.parallelism = ProcessInfo.processInfo.activeProcessorCount
+            options.sealPlan = false  // sealed while plan.json is written, in one pass
+            let trace = StageTrace.fromEnvironment()
+            if let trace { options.stageEnded = { stage in trace.mark(stage) } }
             if let policy {
                 let (text, data) = try Files.readText(policy, what: "policy file")
                 options.policy = try PolicyLoader.load(text, path: policy, sha256: Ingestor.sha256Hex(data))
@@ -106,7 +109,7 @@ struct AuditCommand: AsyncParsableCommand {
             }
             var files: [InputFile] = []
             for path in inputs { files.append(InputFile(path: path, data: try Files.read(path))) }
-            let result = try Audit(options: options).run(files)
+            var result = try Audit(options: options).run(files)
             Console.print(result.diagnostics)
             if strict, result.diagnostics.warnings + result.diagnostics.errors > 0 {
                 Console.err(
@@ -114,7 +117,9 @@ struct AuditCommand: AsyncParsableCommand {
                         + "  hint: fix the inputs, or run without --strict to accept the warnings")
                 throw ExitCode.unfinished
             }
-            let written = try write(result, formats: try formats())
+            trace?.mark("pipeline")
+            let written = try write(&result, formats: try formats())
+            trace?.mark("write")
             if json {
                 Console.out(String(decoding: SummaryRenderer.render(result.summary), as: UTF8.self))
             } else {
@@ -123,11 +128,15 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
-    private func write(_ result: Audit.Result, formats: [OutputFormat]) throws(SeatSweepError) -> [String] {
+    /// Writes every output; seals the plan (its digest) on the way and records it in the summary.
+    private func write(_ result: inout Audit.Result, formats: [OutputFormat]) throws(SeatSweepError) -> [String] {
         try OutputBatch.prepare(out)
         var batch = OutputBatch(directory: out)
+        var plan = result.plan
+        try batch.write("plan.json") { sink in try PlanCodec.encodeSealing(&plan, sink: sink) }
+        result.plan.digest = plan.digest
+        result.summary.planDigest = plan.digest
         try batch.write("summary.json", bytes: SummaryRenderer.render(result.summary))
-        try batch.write("plan.json") { sink in try PlanCodec.encode(result.plan, sink: sink) }
         for format in formats {
             switch format {
             case .json: break

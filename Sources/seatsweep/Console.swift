@@ -44,3 +44,26 @@ enum Clock {
         return Timestamp(seconds: Int64(Date().timeIntervalSince1970))
     }
 }
+
+/// Prints how long each stage took to stderr when `SEATSWEEP_TRACE=1` (for profiling).
+final class StageTrace: @unchecked Sendable {
+    // @unchecked: `last` is only touched under `lock`.
+    private let start = Date()
+    private var last = Date()
+    private let lock = NSLock()
+
+    static func fromEnvironment() -> StageTrace? {
+        ProcessInfo.processInfo.environment["SEATSWEEP_TRACE"] == "1" ? StageTrace() : nil
+    }
+
+    func mark(_ stage: String) {
+        let now = Date()
+        lock.lock()
+        let previous = last
+        last = now
+        lock.unlock()
+        let took = String(format: "%7.3f", now.timeIntervalSince(previous))
+        let total = String(format: "%7.3f", now.timeIntervalSince(start))
+        Console.err("trace: \(stage.padding(toLength: 9, withPad: " ", startingAt: 0)) \(took) s  (total \(total) s)")
+    }
+}

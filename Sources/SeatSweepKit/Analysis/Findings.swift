@@ -91,6 +91,8 @@ public struct SeatFindings: RandomAccessCollection, Sendable {
         var flags: UInt8
         /// Days inactive, or `Int32.min` for none.
         var days: Int32
+        /// Index of the seat's (product, site) in the analyzer's group list (before sorting).
+        var group: UInt16
 
         static let neverAccessed: UInt8 = 1
         static let inScope: UInt8 = 2
@@ -103,11 +105,16 @@ public struct SeatFindings: RandomAccessCollection, Sendable {
     let protections: [String]
     let policy: Policy
     let asOf: Day
+    /// Per verdict `group`: its position in `Findings.groups`, and the group's threshold.
+    let groupRank: [Int32]
+    let groupThreshold: [Int]
 
     init(
         accounts: [Account], verdicts: [Verdict], protectionIndex: [Int32], protections: [String], policy: Policy,
-        asOf: Day
+        asOf: Day, groupRank: [Int32] = [], groupThreshold: [Int] = []
     ) {
+        self.groupRank = groupRank
+        self.groupThreshold = groupThreshold
         self.accounts = accounts
         self.verdicts = verdicts
         self.protectionIndex = protectionIndex
@@ -128,17 +135,21 @@ public struct SeatFindings: RandomAccessCollection, Sendable {
     public subscript(position: Int) -> SeatFinding {
         let v = verdicts[position]
         let a = Int(v.account)
-        let account = accounts[a]
-        let seat = account.seats[Int(v.seat)]
+        let s = Int(v.seat)
         let p = protectionIndex[a]
+        let added = accounts[a].addedToOrg
         var joined: Int?
-        if case .on(let added) = account.addedToOrg { joined = asOf - added }
+        if case .on(let day) = added { joined = asOf - day }
+        let seat = accounts[a].seat(at: s)
+        let product = seat.product
         return SeatFinding(
-            account: a, seat: Int(v.seat), product: seat.product, site: seat.site, status: v.status,
+            account: a, seat: s, product: product, site: seat.site, status: v.status,
             daysInactive: v.days == Int32.min ? nil : Int(v.days), neverAccessed: v.flags & Verdict.neverAccessed != 0,
             protection: p >= 0 ? protections[Int(p)] : nil, inScope: v.flags & Verdict.inScope != 0,
-            lastActive: seat.lastActive, threshold: policy.threshold(for: seat.product), graceDays: policy.graceDays,
-            addedToOrg: account.addedToOrg, joinedDaysAgo: joined)
+            lastActive: seat.lastActive,
+            threshold: Int(v.group) < groupThreshold.count
+                ? groupThreshold[Int(v.group)] : policy.threshold(for: product),
+            graceDays: policy.graceDays, addedToOrg: added, joinedDaysAgo: joined)
     }
 
     /// Whether the seat at `position` is a plan candidate, without expanding it.

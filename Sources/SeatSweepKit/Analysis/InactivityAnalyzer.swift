@@ -17,76 +17,86 @@ public struct InactivityAnalyzer: Sendable {
     }
 
     public func run(_ directory: Directory) -> Findings {
+        let accounts = directory.accounts
         var verdicts: [SeatFindings.Verdict] = []
-        verdicts.reserveCapacity(directory.accounts.count * 2)
-        var protectionIndex = [Int32](repeating: -1, count: directory.accounts.count)
+        verdicts.reserveCapacity(accounts.count * 3)
+        var protectionIndex = [Int32](repeating: -1, count: accounts.count)
         var protectionTexts: [String] = []
         var protected: [ProtectedAccount] = []
-        // Counts per (product, site), found through a small cache keyed by the seat's strings.
+        // Counts per (product, site), with the rule values that apply to them.
         var groupIndex: [String: Int] = [:]
         var groups: [SeatGroupCounts] = []
-        var lastKey: (String, String, Int) = ("\u{0}", "\u{0}", -1)
+        var thresholds: [Int] = []
+        // Seats carry the same few (product, site) strings over and over: remember them by their bits.
+        var recent: [(key: RawSeatKey, group: Int)] = []
         var afterAsOf = 0
-        for (a, account) in directory.accounts.enumerated() where !account.seats.isEmpty {
-            let reasons = protections(account)
+        for a in accounts.indices where accounts[a].seatCount > 0 {
+            let reasons = accounts.withUnsafeBufferPointer { protections($0[a]) }
             if !reasons.isEmpty {
                 protected.append(ProtectedAccount(account: a, reasons: reasons))
                 protectionIndex[a] = Int32(protectionTexts.count)
                 protectionTexts.append(reasons[0])
             }
-            guard isBillable(account) else { continue }
-            let grace = inGrace(account)
+            let (billable, grace) = accounts.withUnsafeBufferPointer { ($0[a].isBillable, inGrace($0[a])) }
+            guard billable else { continue }
             let isProtected = !reasons.isEmpty
-            for (s, seat) in account.seats.enumerated() {
-                let inScope = policy.includes(seat.product)
-                let (status, days) = judge(
-                    seat.lastActive, threshold: policy.threshold(for: seat.product), grace: grace)
-                if case .on(let day) = seat.lastActive, day > asOf { afterAsOf += 1 }
-                let never = seat.lastActive == .never
-                var flags: UInt8 = 0
-                if never { flags |= SeatFindings.Verdict.neverAccessed }
-                if inScope { flags |= SeatFindings.Verdict.inScope }
-                verdicts.append(
-                    SeatFindings.Verdict(
-                        account: Int32(a), seat: UInt16(clamping: s), status: status, flags: flags,
-                        days: days.map { Int32(clamping: $0) } ?? Int32.min))
-                let g: Int
-                if lastKey.0 == seat.product, lastKey.1 == seat.site {
-                    g = lastKey.2
-                } else {
-                    let key = seat.product + "\u{0}" + seat.site
-                    if let found = groupIndex[key] {
-                        g = found
+            let range = Int(accounts[a].seatRange.lowerBound)..<Int(accounts[a].seatRange.upperBound)
+            accounts[a].storage.seats.withUnsafeBufferPointer { all in
+                let seats = UnsafeBufferPointer(rebasing: all[range])
+                for s in seats.indices {
+                    let raw = RawSeatKey(seats[s])
+                    let g: Int
+                    if let cached = recent.first(where: { $0.key == raw }) {
+                        g = cached.group
                     } else {
-                        g = groups.count
-                        groupIndex[key] = g
-                        var counts = SeatGroupCounts(product: seat.product, site: seat.site)
-                        counts.inScope = inScope
-                        groups.append(counts)
+                        let key = seats[s].product + "\u{0}" + seats[s].site
+                        if let found = groupIndex[key] {
+                            g = found
+                        } else {
+                            g = groups.count
+                            groupIndex[key] = g
+                            var counts = SeatGroupCounts(product: seats[s].product, site: seats[s].site)
+                            counts.inScope = policy.includes(seats[s].product)
+                            groups.append(counts)
+                            thresholds.append(policy.threshold(for: seats[s].product))
+                        }
+                        if recent.count < 32 { recent.append((raw, g)) }
                     }
-                    lastKey = (seat.product, seat.site, g)
+                    let lastActive = seats[s].lastActive
+                    let (status, days) = judge(lastActive, threshold: thresholds[g], grace: grace)
+                    if case .on(let day) = lastActive, day > asOf { afterAsOf += 1 }
+                    let never = lastActive == .never
+                    let inScope = groups[g].inScope
+                    var flags: UInt8 = 0
+                    if never { flags |= SeatFindings.Verdict.neverAccessed }
+                    if inScope { flags |= SeatFindings.Verdict.inScope }
+                    verdicts.append(
+                        SeatFindings.Verdict(
+                            account: Int32(a), seat: UInt16(clamping: s), status: status, flags: flags,
+                            days: days.map { Int32(clamping: $0) } ?? Int32.min, group: UInt16(clamping: g)))
+                    groups[g].billable += 1
+                    if status == .inactive { groups[g].inactive += 1 }
+                    if never { groups[g].neverAccessed += 1 }
+                    if isProtected { groups[g].protected += 1 }
+                    if status == .inactive, !isProtected, inScope { groups[g].candidates += 1 }
                 }
-                groups[g].billable += 1
-                if status == .inactive { groups[g].inactive += 1 }
-                if never { groups[g].neverAccessed += 1 }
-                if isProtected { groups[g].protected += 1 }
-                if status == .inactive, !isProtected, inScope { groups[g].candidates += 1 }
             }
         }
+        let order = groups.indices.sorted {
+            (groups[$0].product, groups[$0].site) < (groups[$1].product, groups[$1].site)
+        }
+        var rank = [Int32](repeating: 0, count: groups.count)
+        for (position, g) in order.enumerated() { rank[g] = Int32(position) }
         let seats = SeatFindings(
-            accounts: directory.accounts, verdicts: verdicts, protectionIndex: protectionIndex,
-            protections: protectionTexts,
-            policy: policy, asOf: asOf)
+            accounts: accounts, verdicts: verdicts, protectionIndex: protectionIndex, protections: protectionTexts,
+            policy: policy, asOf: asOf, groupRank: rank, groupThreshold: thresholds)
         return Findings(
-            asOf: asOf, policy: policy, seats: seats, protectedAccounts: protected,
-            groups: groups.sorted { ($0.product, $0.site) < ($1.product, $1.site) }, seatsActiveAfterAsOf: afterAsOf)
+            asOf: asOf, policy: policy, seats: seats, protectedAccounts: protected, groups: order.map { groups[$0] },
+            seatsActiveAfterAsOf: afterAsOf)
     }
 
     /// Active accounts of people hold billable seats; apps and JSM customers are not billed.
-    public func isBillable(_ account: Account) -> Bool {
-        account.status == .active && account.accountType != .app && account.accountType != .customer
-            && !Self.isAppEmail(account.email)
-    }
+    public func isBillable(_ account: Account) -> Bool { account.isBillable }
 
     /// Whether the account joined fewer than `graceDays` days before the audit date.
     public func inGrace(_ account: Account) -> Bool {
@@ -95,12 +105,7 @@ public struct InactivityAnalyzer: Sendable {
     }
 
     /// `…@connect.atlassian.com`, compared without allocating.
-    static func isAppEmail(_ email: String) -> Bool {
-        let suffix = "@connect.atlassian.com".utf8
-        let utf8 = email.utf8
-        guard utf8.count >= suffix.count else { return false }
-        return zip(utf8.suffix(suffix.count), suffix).allSatisfy { a, b in a | 0x20 == b | 0x20 }
-    }
+    static func isAppEmail(_ email: String) -> Bool { Account.isAppEmail(email) }
 
     /// Groups whose members administer a site or product (old sites had no roles, only these).
     static func isAdminGroup(_ group: String) -> Bool {
@@ -114,14 +119,14 @@ public struct InactivityAnalyzer: Sendable {
         var reasons: [String] = []
         if account.isOrgAdmin { reasons.append("org admin") }
         for role in account.adminRoles { reasons.append("admin role: \(role)") }
-        if account.accountType == .app || Self.isAppEmail(account.email) { reasons.append("app or bot account") }
+        if account.accountType == .app || account.hasAppEmail { reasons.append("app or bot account") }
         for group in account.groups where Self.isAdminGroup(group) {
             reasons.append("member of admin group '\(group)'")
         }
         if !policy.protectAccountIds.isEmpty, let pattern = Glob.firstMatch(policy.protectAccountIds, account.id) {
             reasons.append("account id matches policy protect.accountIds '\(pattern)'")
         }
-        if !account.email.isEmpty, !policy.protectEmails.isEmpty || !policy.protectDomains.isEmpty {
+        if account.emailText.length > 0, !policy.protectEmails.isEmpty || !policy.protectDomains.isEmpty {
             if let pattern = Glob.firstMatch(policy.protectEmails, account.email) {
                 reasons.append("email matches policy protect.emails '\(pattern)'")
             }
@@ -149,11 +154,61 @@ public struct InactivityAnalyzer: Sendable {
             return (.active, days)
         case .never:
             return (grace ? .grace : .inactive, nil)
-        case .atLeastDaysAgo(let days):
+        case .atLeastDaysAgo(let bound):
+            let days = Int(bound)
             if days > threshold { return (grace ? .grace : .inactive, days) }
             return (.unknown, days)
         case .unknown:
             return (.unknown, nil)
         }
+    }
+}
+
+extension Account {
+    /// Active accounts of people hold billable seats; apps and JSM customers are not billed.
+    public var isBillable: Bool {
+        status == .active && accountType != .app && accountType != .customer && !hasAppEmail
+    }
+
+    /// Whether the e-mail is an app's (`…@connect.atlassian.com`), read from storage without a `String`.
+    var hasAppEmail: Bool {
+        storage.withBytes(emailText) { Self.isAppEmail(bytes: $0) }
+    }
+
+    static func isAppEmail(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let suffix: StaticString = "@connect.atlassian.com"
+        let n = suffix.utf8CodeUnitCount
+        guard bytes.count >= n else { return false }
+        for k in 0..<n where bytes[bytes.count - n + k] | 0x20 != suffix.utf8Start[k] | 0x20 { return false }
+        return true
+    }
+
+    /// `…@connect.atlassian.com`, compared without allocating.
+    static func isAppEmail(_ email: String) -> Bool {
+        let suffix = "@connect.atlassian.com".utf8
+        let utf8 = email.utf8
+        guard utf8.count >= suffix.count else { return false }
+        return zip(utf8.suffix(suffix.count), suffix).allSatisfy { a, b in a | 0x20 == b | 0x20 }
+    }
+}
+
+/// The in-memory bits of a seat's product and site strings. Equal bits mean equal strings (the
+/// same small-string bytes, or the same shared storage), so this is a safe cache key; unequal
+/// bits prove nothing and fall back to comparing the strings.
+struct RawSeatKey: Equatable {
+    var words: (UInt64, UInt64, UInt64, UInt64)
+
+    init(_ seat: Seat) {
+        var product = seat.product
+        var site = seat.site
+        let a = withUnsafeBytes(of: &product) {
+            ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self))
+        }
+        let b = withUnsafeBytes(of: &site) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
+        words = (a.0, a.1, b.0, b.1)
+    }
+
+    static func == (x: RawSeatKey, y: RawSeatKey) -> Bool {
+        x.words.0 == y.words.0 && x.words.1 == y.words.1 && x.words.2 == y.words.2 && x.words.3 == y.words.3
     }
 }

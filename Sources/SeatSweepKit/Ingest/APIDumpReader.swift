@@ -36,6 +36,8 @@ struct APIDumpReader {
     }
 
     private var kinds: [String: Int] = [:]
+    /// Where this file's accounts keep their text and seats.
+    private let storage = AccountStorage()
 
     init(path: String, inputIndex: Int) {
         self.path = path
@@ -125,7 +127,9 @@ struct APIDumpReader {
             return
         }
         let ref = SourceRef(input: inputIndex, line: user.line)
-        var account = Account(id: id, name: user["name"]?.text ?? "", email: user["email"]?.text ?? "", source: ref)
+        var account = Account(
+            id: id, name: user["name"]?.text ?? "", email: user["email"]?.text ?? "", source: ref, storage: storage)
+        var seats: [Seat] = []
         account.accountType = AccountType(apiText: user["account_type"]?.text ?? "atlassian")
         account.status = AccountStatus(exportText: user["account_status"]?.text ?? "")
         let billable = user["access_billable"]?.bool ?? true
@@ -137,11 +141,12 @@ struct APIDumpReader {
             guard !key.isEmpty else { continue }
             let site = siteKey(product)
             let lastActive = activity(product, keys: ["last_active"], diagnostics: &diagnostics, result: &result)
-            account.seats.append(
+            seats.append(
                 Seat(
                     product: key, site: site, lastActive: lastActive,
                     evidence: SourceRef(input: inputIndex, line: product.line)))
         }
+        account.seats = seats
         result.collector.add(
             account, at: location(user.line), expectRepeats: false, diagnostics: &diagnostics, describe: describe)
     }
@@ -153,7 +158,9 @@ struct APIDumpReader {
         result.rows += 1
         guard let id = user["accountId"]?.text, !id.isEmpty else { return }
         let ref = SourceRef(input: inputIndex, line: user.line)
-        var account = Account(id: id, name: user["name"]?.text ?? "", email: user["email"]?.text ?? "", source: ref)
+        var account = Account(
+            id: id, name: user["name"]?.text ?? "", email: user["email"]?.text ?? "", source: ref, storage: storage)
+        var seats: [Seat] = []
         account.accountType = AccountType(apiText: user["accountType"]?.text ?? "atlassian")
         var status = AccountStatus(exportText: user["status"]?.text ?? "")
         if let accountStatus = user["accountStatus"]?.text, accountStatus.lowercased() != "active", status == .active {
@@ -183,11 +190,12 @@ struct APIDumpReader {
             let lastActive = activity(
                 product, keys: ["lastActiveTimestamp", "lastActive", "last_active"], diagnostics: &diagnostics,
                 result: &result)
-            account.seats.append(
+            seats.append(
                 Seat(
                     product: key, site: siteKey(product), lastActive: lastActive,
                     evidence: SourceRef(input: inputIndex, line: product.line)))
         }
+        account.seats = seats
         result.collector.add(
             account, at: location(user.line), expectRepeats: false, diagnostics: &diagnostics, describe: describe)
     }
@@ -252,7 +260,9 @@ struct APIDumpReader {
         guard let id = user.first("id", "accountId", "account_id")?.text, !id.isEmpty else { return }
         let ref = SourceRef(input: inputIndex, line: user.line)
         var account = Account(
-            id: id, name: user.first("displayName", "name")?.text ?? "", email: user["email"]?.text ?? "", source: ref)
+            id: id, name: user.first("displayName", "name")?.text ?? "", email: user["email"]?.text ?? "", source: ref,
+            storage: storage)
+        var seats: [Seat] = []
         if let status = user["activeStatus"]?.text {
             account.status = AccountStatus(exportText: status)
         } else if let active = user["active"]?.bool {
@@ -271,9 +281,10 @@ struct APIDumpReader {
                     let key = product.first("key", "productKey", "productId")?.text.map(ProductKey.fromAPIKey)
                         ?? product.first("productName", "name")?.text.map(ProductKey.fromDisplayName)
                 else { continue }
-                account.seats.append(Seat(product: key, site: siteKey(product), lastActive: presence, evidence: ref))
+                seats.append(Seat(product: key, site: siteKey(product), lastActive: presence, evidence: ref))
             }
         }
+        account.seats = seats
         result.collector.add(
             account, at: location(user.line), expectRepeats: false, diagnostics: &diagnostics, describe: describe)
         if presence != .unknown {

@@ -10,31 +10,57 @@ public struct AccountCollector: Sendable {
     /// Accounts in the order first seen (command-line order, then file order): deterministic
     /// for the same inputs without a sort.
     public private(set) var accounts: [Account] = []
-    private var index: [String: Int] = [:]
+    /// Account id → position. Covers `accounts[..<indexed]`; the rest is indexed on demand, so
+    /// appending a later part of a file costs no inserts unless something looks it up.
+    private var index = IdIndex()
+    private var indexed = 0
 
     public init() {}
 
     /// Reserves room for about `count` accounts.
     public mutating func reserve(_ count: Int) {
         accounts.reserveCapacity(count)
-        index.reserveCapacity(count)
+        index.reserve(count)
     }
 
     /// How many accounts were collected.
     public var count: Int { accounts.count }
 
-    public func account(id: String) -> Account? { index[id].map { accounts[$0] } }
+    public mutating func account(id: String) -> Account? {
+        indexAll()
+        var id = id
+        return id.withUTF8 { bytes in position(of: bytes, hash: IdIndex.hash(bytes)) }.map { accounts[$0] }
+    }
 
-    /// Adds one record. `location` names it in diagnostics; `path(of:)` resolves earlier evidence.
+    private mutating func indexAll() {
+        guard indexed < accounts.count else { return }
+        index.reserve(accounts.count)
+        for i in indexed..<accounts.count {
+            index.insert(accounts[i].withIDBytes { IdIndex.hash($0) }, position: i)
+        }
+        indexed = accounts.count
+    }
+
+    private func position(of id: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+        index.find(hash) { i in accounts[i].withIDBytes { $0.elementsEqual(id) } }
+    }
+
+    /// Adds one record. `location` names it in diagnostics; `describe` names earlier evidence.
     /// `expectRepeats` is true for layouts with one row per (user, group), where the same user
     /// on several rows is normal rather than a duplicate.
     public mutating func add(
-        _ record: Account, at location: SourceLocation, expectRepeats: Bool, diagnostics: inout DiagnosticLog,
+        _ record: consuming Account, at location: SourceLocation, expectRepeats: Bool, diagnostics: inout DiagnosticLog,
         describe: (SourceRef) -> String
     ) {
-        guard let existing = index[record.id] else {
-            index[record.id] = accounts.count
+        indexAll()
+        let (hash, found) = record.withIDBytes { bytes in
+            let hash = IdIndex.hash(bytes)
+            return (hash, position(of: bytes, hash: hash))
+        }
+        guard let existing = found else {
+            index.insert(hash, position: accounts.count)
             accounts.append(record)
+            indexed = accounts.count
             return
         }
         if !expectRepeats, accounts[existing].source.input == record.source.input {
@@ -57,7 +83,15 @@ public struct AccountCollector: Sendable {
             self = other
             return
         }
-        reserve(accounts.count + other.accounts.count)
+        indexAll()
+        // Usually no id repeats: append wholesale and index lazily.
+        let repeats = other.accounts.contains { record in
+            record.withIDBytes { bytes in position(of: bytes, hash: IdIndex.hash(bytes)) != nil }
+        }
+        guard repeats else {
+            accounts.append(contentsOf: other.accounts)
+            return
+        }
         for record in other.accounts {
             add(
                 record, at: location(record.source), expectRepeats: expectRepeats, diagnostics: &diagnostics,
@@ -65,13 +99,17 @@ public struct AccountCollector: Sendable {
         }
     }
 
-    /// Adds `delta` to every line number (records read from a later chunk of a file).
+    /// Adds `delta` to every line number (records read from a later chunk of a file, whose
+    /// accounts all live in that chunk's own storage).
     mutating func shiftLines(by delta: Int) {
         guard delta != 0 else { return }
         let d = Int32(clamping: delta)
+        var shifted = Set<ObjectIdentifier>()
         for a in accounts.indices {
             accounts[a].source.line += d
-            for s in accounts[a].seats.indices { accounts[a].seats[s].evidence.line += d }
+            if shifted.insert(ObjectIdentifier(accounts[a].storage)).inserted {
+                accounts[a].storage.shiftSeatLines(by: d)
+            }
         }
     }
 
@@ -86,14 +124,16 @@ public struct AccountCollector: Sendable {
                     "account \(account.id): \(field) is '\(kept)' at \(describe(account.source)) but '\(other)' here; "
                         + "keeping the first value", at: location))
         }
-        if account.name.isEmpty {
+        if account.nameText.length == 0 {
             account.name = record.name
-        } else if !record.name.isEmpty, record.name != account.name {
+        } else if record.nameText.length > 0, !Self.sameText(record, record.nameText, account, account.nameText) {
             conflict("name", account.name, record.name)
         }
-        if account.email.isEmpty {
+        if account.emailText.length == 0 {
             account.email = record.email
-        } else if !record.email.isEmpty, record.email.lowercased() != account.email.lowercased() {
+        } else if record.emailText.length > 0,
+            !Self.sameText(record, record.emailText, account, account.emailText, ignoringCase: true)
+        {
             conflict("email", account.email, record.email)
         }
         if account.status == .unknown {
@@ -112,16 +152,37 @@ public struct AccountCollector: Sendable {
         account.isOrgAdmin = account.isOrgAdmin || record.isOrgAdmin
         for role in record.adminRoles { account.addAdminRole(role) }
         for group in record.groups { account.addGroup(group) }
-        for seat in record.seats {
+        // Seats: most repeated rows carry the same seats with the same evidence; write only on change.
+        var seats: [Seat]?
+        for r in 0..<record.seatCount {
+            let seat = record.seat(at: r)
             if let i = account.seatIndex(product: seat.product, site: seat.site) {
-                let merged = LastActive.mostRecent(account.seats[i].lastActive, seat.lastActive, asOf: nil)
-                if merged != account.seats[i].lastActive {
-                    account.seats[i].lastActive = merged
-                    account.seats[i].evidence = seat.evidence
+                let current = (seats ?? [])[safe: i] ?? account.seat(at: i)
+                let merged = LastActive.mostRecent(current.lastActive, seat.lastActive, asOf: nil)
+                if merged != current.lastActive {
+                    if seats == nil { seats = account.seats }
+                    seats![i].lastActive = merged
+                    seats![i].evidence = seat.evidence
                 }
             } else {
-                account.seats.append(seat)
+                if seats == nil { seats = account.seats }
+                seats!.append(seat)
+            }
+        }
+        if let seats { account.seats = seats }
+    }
+
+    /// Whether two texts (possibly in different storages) hold the same bytes.
+    static func sameText(_ a: Account, _ x: TextRef, _ b: Account, _ y: TextRef, ignoringCase: Bool = false) -> Bool {
+        guard x.length == y.length else { return false }
+        return a.storage.withBytes(x) { p in
+            b.storage.withBytes(y) { q in
+                ignoringCase ? zip(p, q).allSatisfy { $0 | 0x20 == $1 | 0x20 } : p.elementsEqual(q)
             }
         }
     }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -16,6 +16,31 @@ struct DateKey: Hashable {
     }
 }
 
+/// A direct-mapped cache of parsed date cells: a million rows hold a few thousand distinct dates.
+struct DateCache {
+    private var keys = [DateKey?](repeating: nil, count: 8192)
+    private var cells = [DateParser.Cell](repeating: .empty, count: 8192)
+
+    private func slot(_ key: DateKey) -> Int {
+        var h = key.a &* 0x9E37_79B9_7F4A_7C15
+        h ^= key.b &* 0xC2B2_AE3D_27D4_EB4F
+        h ^= key.c &* 0x1656_67B1_9E37_79F9
+        return Int(truncatingIfNeeded: (h ^ (h >> 29)) & 8191)
+    }
+
+    subscript(key: DateKey) -> DateParser.Cell? {
+        get {
+            let i = slot(key)
+            return keys[i] == key ? cells[i] : nil
+        }
+        set {
+            let i = slot(key)
+            keys[i] = key
+            cells[i] = newValue ?? .empty
+        }
+    }
+}
+
 /// Reads one exported-users CSV into account records, whatever its layout.
 ///
 /// The layout is recognised from the header row, never from a fixed column list: product
@@ -65,6 +90,12 @@ struct CSVExportReader {
         var activityByKey: [String: Int] = [:]
         var dateColumns: [Int] = []
         var delimiter = UInt8(ascii: ",")
+        /// `seatColumns` as parallel arrays, for the per-row loop (no struct copies).
+        var seatProducts: [String] = []
+        var seatSites: [String] = []
+        /// Field indices; -1 when absent.
+        var seatAccess: [Int] = []
+        var seatActivity: [Int] = []
     }
 
     /// How many threads may read rows (from `Ingestor.parallelism`).
@@ -72,7 +103,11 @@ struct CSVExportReader {
     /// Files with less row data than this are read on one thread.
     var parallelThreshold = 4 << 20
     /// Repeated date cells (a few thousand distinct values in a million rows) parse once.
-    private var dateCache: [DateKey: DateParser.Cell] = [:]
+    private var dateCache = DateCache()
+    /// The seats of the row being read, reused from row to row.
+    private var seatScratch: [Seat] = []
+    /// Where this reader (or this half of a file) keeps its accounts' text and seats.
+    private var storage = AccountStorage()
 
     init(
         bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, path: String, inputIndex: Int,
@@ -124,7 +159,8 @@ struct CSVExportReader {
     /// there (a line break inside a quoted cell would make it disagree, and the first half then
     /// simply reads on).
     private mutating func readRows(
-        _ plan: Plan, from start: Int, stopAt: Int?, firstLine: Int, split: Bool, diagnostics: inout DiagnosticLog
+        _ plan: Plan, from start: Int, stopAt: Int?, firstLine: Int, split: Bool, reserveFor: Int? = nil,
+        diagnostics: inout DiagnosticLog
     ) throws(SeatSweepError) -> Part {
         let end = range.upperBound
         if split, parallelism > 1, stopAt == nil, end - start >= parallelThreshold {
@@ -139,12 +175,14 @@ struct CSVExportReader {
                 ForkJoin.run([
                     {
                         var reader = readers.value
+                        reader.storage = AccountStorage()
                         var log = DiagnosticLog()
                         let (plan, start, middle, firstLine) = shared.value
                         do throws(SeatSweepError) {
+                            // Room for the whole file, so the second half appends without reallocating.
                             let part = try reader.readRows(
-                                plan, from: start, stopAt: middle, firstLine: firstLine, split: false, diagnostics: &log
-                            )
+                                plan, from: start, stopAt: middle, firstLine: firstLine, split: false,
+                                reserveFor: reader.range.upperBound - start, diagnostics: &log)
                             firstSlot.value = (.success(part), log)
                         } catch {
                             firstSlot.value = (.failure(error), log)
@@ -152,6 +190,7 @@ struct CSVExportReader {
                     },
                     {
                         var reader = readers.value
+                        reader.storage = AccountStorage()
                         var log = DiagnosticLog()
                         let (plan, _, middle, _) = shared.value
                         do throws(SeatSweepError) {
@@ -194,11 +233,18 @@ struct CSVExportReader {
         var parser = CSVParser(
             bytes: bytes, range: start..<end, delimiter: plan.delimiter, path: path, firstLine: firstLine)
         var part = Part()
-        part.collector.reserve(max(16, (min(stopAt ?? end, end) - start) / 200))
         var raggedReported = false
         let expectRepeats = plan.groupName != nil
         while parser.offset < (stopAt ?? end), try parser.next() {
             part.rows += 1
+            if part.rows == 1 {
+                // Estimate the row count from the first row's length.
+                let rowLength = max(16, parser.offset - parser.recordStart)
+                let rows = (reserveFor ?? (min(stopAt ?? end, end) - start)) / rowLength * 11 / 10 + 16
+                part.collector.reserve(rows)
+                storage.reserve(
+                    accounts: rows, textPerAccount: rowLength / 3, seatsPerAccount: (plan.seatProducts.count + 1) / 2)
+            }
             if parser.fields.count != plan.headers.count, !raggedReported {
                 raggedReported = true
                 diagnostics.append(
@@ -386,6 +432,10 @@ struct CSVExportReader {
             }
         }
         plan.delimiter = parser.delimiter
+        plan.seatProducts = plan.seatColumns.map(\.product)
+        plan.seatSites = plan.seatColumns.map(\.site)
+        plan.seatAccess = plan.seatColumns.map { $0.access ?? -1 }
+        plan.seatActivity = plan.seatColumns.map { $0.activity ?? -1 }
         plan.dateColumns =
             ([plan.added, plan.orgWideActivity].compactMap { $0 } + plan.seatColumns.compactMap(\.activity)
             + plan.activityByKey.values).sorted()
@@ -429,20 +479,22 @@ struct CSVExportReader {
         func location(_ field: Int) -> SourceLocation {
             SourceLocation(path: path, line: parser.line(ofField: field), column: parser.column(ofField: field))
         }
-        var id = parser.string(plan.id)
-        let email = plan.email.map { parser.string($0) } ?? ""
-        if id.isEmpty, plan.layout == .legacySite { id = email.lowercased() }
-        guard !id.isEmpty else {
+        let ref = SourceRef(input: inputIndex, line: line)
+        var idText = parser.withField(plan.id) { storage.append($0) }
+        if idText.length == 0, plan.layout == .legacySite, let emailColumn = plan.email {
+            idText = storage.append(parser.string(emailColumn).lowercased())
+        }
+        guard idText.length > 0 else {
             diagnostics.append(
                 Diagnostic(
                     .warning, "missing-account-id", "this row has no '\(plan.headers[plan.id])'; it is skipped",
                     at: location(plan.id)))
             return nil
         }
-        let ref = SourceRef(input: inputIndex, line: line)
         var account = Account(
-            id: id, hasAccountId: plan.layout != .legacySite, name: plan.name.map { parser.string($0) } ?? "",
-            email: email, source: ref)
+            storage: storage, idText: idText, source: ref, hasAccountId: plan.layout != .legacySite, status: .unknown)
+        if let column = plan.name { account.nameText = parser.withField(column) { storage.append($0) } }
+        if let column = plan.email { account.emailText = parser.withField(column) { storage.append($0) } }
         if Self.equalsIgnoringCase(parser.raw(plan.status), "active") {
             account.status = .active
         } else {
@@ -488,20 +540,24 @@ struct CSVExportReader {
         }
         if let group = plan.groupName { account.addGroup(parser.string(group)) }
 
-        for column in plan.seatColumns {
-            var grants = column.access == nil
-            if let accessIndex = column.access {
-                grants = readAccessCell(
-                    parser, accessIndex, column: column, layout: plan.layout, into: &account, diagnostics: &diagnostics)
+        seatScratch.removeAll(keepingCapacity: true)
+        for k in 0..<plan.seatProducts.count {
+            let accessIndex = plan.seatAccess[k]
+            let activityIndex = plan.seatActivity[k]
+            if accessIndex >= 0 {
+                guard
+                    readAccessCell(
+                        parser, accessIndex, plan: plan, column: k, into: &account, diagnostics: &diagnostics)
+                else { continue }
+            } else if parser.raw(activityIndex).isEmpty {
+                continue  // access inferred from a `Last seen` value, and there is none
             }
-            guard grants else { continue }
             var lastActive = LastActive.unknown
-            if let activityIndex = column.activity {
+            if activityIndex >= 0 {
                 lastActive = try activityCell(parser, activityIndex, plan: plan, diagnostics: &diagnostics)
-                if column.access == nil, parser.raw(activityIndex).isEmpty { continue }
             }
-            account.seats.append(
-                Seat(product: column.product, site: column.site, lastActive: lastActive, evidence: ref))
+            seatScratch.append(
+                Seat(product: plan.seatProducts[k], site: plan.seatSites[k], lastActive: lastActive, evidence: ref))
         }
         if !plan.siteListColumns.isEmpty {
             var orgWide: LastActive?
@@ -519,19 +575,20 @@ struct CSVExportReader {
                     {
                         lastActive = try activityCell(parser, index, plan: plan, diagnostics: &diagnostics)
                     }
-                    if account.seatIndex(product: column.product, site: site) == nil {
-                        account.seats.append(
+                    if !seatScratch.contains(where: { $0.product == column.product && $0.site == site }) {
+                        seatScratch.append(
                             Seat(product: column.product, site: site, lastActive: lastActive, evidence: ref))
                     }
                 }
             }
         }
+        if !seatScratch.isEmpty { account.seatRange = storage.append(seats: seatScratch) }
         return account
     }
 
     /// Reads an access cell; returns true when it grants a seat. Admin roles are recorded on the account.
     private func readAccessCell(
-        _ parser: CSVParser, _ index: Int, column: SeatColumn, layout: CSVLayout, into account: inout Account,
+        _ parser: CSVParser, _ index: Int, plan: Plan, column: Int, into account: inout Account,
         diagnostics: inout DiagnosticLog
     ) -> Bool {
         let raw = parser.raw(index)
@@ -548,12 +605,12 @@ struct CSVExportReader {
                 continue
             default:
                 if token.lowercased().contains("admin") {
-                    account.addAdminRole("\(token) (\(column.header))")
+                    account.addAdminRole("\(token) (\(plan.seatColumns[column].header))")
                 } else {
                     diagnostics.append(
                         Diagnostic(
                             .warning, "unknown-access-token",
-                            "unknown access '\(token)' in '\(column.header)'; it is not counted as a seat",
+                            "unknown access '\(token)' in '\(plan.seatColumns[column].header)'; it is not counted as a seat",
                             at: SourceLocation(
                                 path: path, line: parser.line(ofField: index), column: parser.column(ofField: index))))
                 }
@@ -568,7 +625,7 @@ struct CSVExportReader {
         switch try dateCell(parser, index, plan: plan) {
         case .day(let day): return .on(day)
         case .never: return .never
-        case .notActiveWithin(let days): return .atLeastDaysAgo(days + 1)
+        case .notActiveWithin(let days): return .atLeastDaysAgo(Int32(clamping: days + 1))
         case .empty: return plan.layout == .managedAccounts ? .never : .unknown
         case .before, .invalid, .numeric:
             diagnostics.append(
@@ -586,6 +643,7 @@ struct CSVExportReader {
         -> DateParser.Cell
     {
         let raw = parser.raw(index)
+        if let common = DateParser.parseCommon(raw) { return common }
         let key = DateKey(raw)
         if let key, let cached = dateCache[key] { return cached }
         var cell = DateParser.parse(raw, order: dateOrder)
@@ -593,7 +651,7 @@ struct CSVExportReader {
             dateOrder = try resolveNumericOrder(plan: plan, delimiter: parser.delimiter)
             cell = DateParser.parse(raw, order: dateOrder)
         }
-        if let key, dateCache.count < 100_000 { dateCache[key] = cell }
+        if let key { dateCache[key] = cell }
         return cell
     }
 

@@ -162,34 +162,39 @@ public struct CSVParser {
         return bytes[f.start..<f.end]
     }
 
-    /// Field `index` as a string, quotes collapsed and surrounding spaces trimmed.
-    public func string(_ index: Int) -> String {
-        guard index >= 0, index < fields.count else { return "" }
+    /// Calls `body` with field `index`'s bytes, quotes collapsed and surrounding spaces trimmed,
+    /// without making a `String` (a collapsed copy is made only when the field has quotes inside).
+    public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard index >= 0, index < fields.count else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         let f = fields[index]
         var start = f.start
         var stop = f.end
         while start < stop, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
         while stop > start, bytes[stop - 1] == 0x20 || bytes[stop - 1] == 0x09 { stop -= 1 }
-        let slice = UnsafeBufferPointer(rebasing: bytes[start..<stop])
-        if !f.hasEscapedQuote { return String(decoding: slice, as: UTF8.self) }
+        if !f.hasEscapedQuote { return body(UnsafeBufferPointer(rebasing: bytes[start..<stop])) }
         var collapsed: [UInt8] = []
-        collapsed.reserveCapacity(slice.count)
-        var i = 0
-        while i < slice.count {
-            let b = slice[i]
+        collapsed.reserveCapacity(stop - start)
+        var i = start
+        while i < stop {
+            let b = bytes[i]
             if b == UInt8(ascii: "\"") {
-                if i + 1 < slice.count, slice[i + 1] == UInt8(ascii: "\"") {
+                if i + 1 < stop, bytes[i + 1] == UInt8(ascii: "\"") {
                     collapsed.append(b)
                     i += 2
                     continue
                 }
-                i += 1  // the closing quote of `"a"b`
+                i += 1
                 continue
             }
             collapsed.append(b)
             i += 1
         }
-        return String(decoding: collapsed, as: UTF8.self)
+        return collapsed.withUnsafeBufferPointer(body)
+    }
+
+    /// Field `index` as a string, quotes collapsed and surrounding spaces trimmed.
+    public func string(_ index: Int) -> String {
+        withField(index) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Guesses the delimiter from the header line: the most frequent of `,` `;` tab outside quotes.

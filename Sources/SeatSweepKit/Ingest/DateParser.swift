@@ -63,6 +63,53 @@ public enum DateParser {
 
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
+    /// The two shapes that fill most cells of a directory export, read without tokenising:
+    /// `3 Jan 2024` / `03 Jan 2024` and `Never accessed`. Nil means "use `parse`".
+    @inline(__always)
+    static func parseCommon(_ cell: Slice<UnsafeBufferPointer<UInt8>>) -> Cell? {
+        let n = cell.count
+        let b = cell.base
+        let i = cell.startIndex
+        if n == 14, b[i] == UInt8(ascii: "N") {
+            let never: StaticString = "Never accessed"
+            for k in 0..<14 where b[i + k] != never.utf8Start[k] { return nil }
+            return .never
+        }
+        guard n == 10 || n == 11 else { return nil }
+        let dayDigits = n - 9
+        guard isDigit(b[i]), b[i + dayDigits] == 0x20, b[i + dayDigits + 4] == 0x20 else { return nil }
+        var day = Int(b[i] - 0x30)
+        if dayDigits == 2 {
+            guard isDigit(b[i + 1]) else { return nil }
+            day = day * 10 + Int(b[i + 1] - 0x30)
+        }
+        let m = i + dayDigits + 1
+        let packed = UInt32(b[m] | 0x20) << 16 | UInt32(b[m + 1] | 0x20) << 8 | UInt32(b[m + 2] | 0x20)
+        let month: Int
+        switch packed {
+        case 0x6A_616E: month = 1  // jan
+        case 0x66_6562: month = 2  // feb
+        case 0x6D_6172: month = 3  // mar
+        case 0x61_7072: month = 4  // apr
+        case 0x6D_6179: month = 5  // may
+        case 0x6A_756E: month = 6  // jun
+        case 0x6A_756C: month = 7  // jul
+        case 0x61_7567: month = 8  // aug
+        case 0x73_6570: month = 9  // sep
+        case 0x6F_6374: month = 10  // oct
+        case 0x6E_6F76: month = 11  // nov
+        case 0x64_6563: month = 12  // dec
+        default: return nil
+        }
+        var year = 0
+        for k in (m + 4)..<(m + 8) {
+            guard isDigit(b[k]) else { return nil }
+            year = year * 10 + Int(b[k] - 0x30)
+        }
+        guard let date = Day(year: year, month: month, day: day) else { return .invalid }
+        return .day(date)
+    }
+
     /// `yyyy/MM/dd`.
     private static func parseYearFirst(_ cell: Slice<UnsafeBufferPointer<UInt8>>) -> Day? {
         var tokens = Tokenizer(cell)

@@ -1,12 +1,83 @@
+/// Where an account's text is in its `AccountStorage`.
+public struct TextRef: Hashable, Sendable {
+    var offset: UInt32
+    var length: UInt32
+
+    static let empty = TextRef(offset: 0, length: 0)
+}
+
+/// The text and seats of many accounts, stored contiguously so that a million accounts are a
+/// few large buffers instead of millions of small allocations. Accounts read it through
+/// `Account.id`, `name`, `email` and `seats`.
+///
+/// Append-only: a slot, once written, is never changed, so `Account` values sharing a storage
+/// keep value semantics (changing an account's seats writes a new copy of them).
+public final class AccountStorage: @unchecked Sendable {
+    // @unchecked: appended to only by the one ingest task that owns it; other threads read it
+    // only after that task has finished (ForkJoin joins before anything else reads).
+    private(set) var text: [UInt8] = []
+    private(set) var seats: [Seat] = []
+
+    public init() {}
+
+    /// Reserves room for about `accounts` accounts of `textPerAccount` bytes and `seatsPerAccount` seats.
+    func reserve(accounts: Int, textPerAccount: Int, seatsPerAccount: Int) {
+        text.reserveCapacity(accounts * textPerAccount)
+        seats.reserveCapacity(accounts * seatsPerAccount)
+    }
+
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) -> TextRef {
+        guard !bytes.isEmpty else { return .empty }
+        let ref = TextRef(offset: UInt32(text.count), length: UInt32(bytes.count))
+        text.append(contentsOf: bytes)
+        return ref
+    }
+
+    func append(_ string: String) -> TextRef {
+        var string = string
+        return string.withUTF8 { append($0) }
+    }
+
+    func string(_ ref: TextRef) -> String {
+        guard ref.length > 0 else { return "" }
+        return text.withUnsafeBufferPointer { buffer in
+            String(decoding: buffer[Int(ref.offset)..<Int(ref.offset + ref.length)], as: UTF8.self)
+        }
+    }
+
+    /// Calls `body` with the bytes of `ref`.
+    func withBytes<R>(_ ref: TextRef, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        text.withUnsafeBufferPointer { buffer in
+            body(UnsafeBufferPointer(rebasing: buffer[Int(ref.offset)..<Int(ref.offset + ref.length)]))
+        }
+    }
+
+    /// Appends seats and returns where they are.
+    func append<C: Collection>(seats new: C) -> Range<Int32> where C.Element == Seat {
+        let start = Int32(seats.count)
+        seats.append(contentsOf: new)
+        return start..<Int32(seats.count)
+    }
+
+    func seat(_ index: Int32) -> Seat { seats[Int(index)] }
+
+    /// Adds `delta` to the evidence line of every seat. Only for a storage whose accounts all
+    /// move together (the later half of a file, numbered from 1 until its first line is known).
+    func shiftSeatLines(by delta: Int32) {
+        for i in seats.indices { seats[i].evidence.line += delta }
+    }
+}
+
 /// One person (or bot) in the organisation's directory, merged from every input.
 public struct Account: Sendable {
-    /// The Atlassian account id; for legacy exports, which predate account ids, the username.
-    public var id: String
+    let storage: AccountStorage
+    var idText: TextRef
+    var nameText: TextRef
+    var emailText: TextRef
+    var seatRange: Range<Int32>
     /// False when `id` is a legacy username rather than an account id (such accounts can be
     /// reported but not changed through the API).
     public var hasAccountId: Bool
-    public var name: String
-    public var email: String
     public var status: AccountStatus
     public var accountType: AccountType
     /// When the account was added to the organisation, if the input says.
@@ -20,31 +91,74 @@ public struct Account: Sendable {
     public var groups: [String]
     /// `synced` when an identity provider manages the account.
     public var managementSource: String?
-    /// Product access: one entry per (product, site) the account holds a seat on.
-    public var seats: [Seat]
     /// Where the account was first read.
     public var source: SourceRef
+
+    /// The Atlassian account id; for legacy exports, which predate account ids, the username.
+    public var id: String { storage.string(idText) }
+
+    public var name: String {
+        get { storage.string(nameText) }
+        set { nameText = storage.append(newValue) }
+    }
+
+    public var email: String {
+        get { storage.string(emailText) }
+        set { emailText = storage.append(newValue) }
+    }
+
+    /// Product access: one entry per (product, site) the account holds a seat on.
+    public var seats: [Seat] {
+        get { Array(storage.seats[Int(seatRange.lowerBound)..<Int(seatRange.upperBound)]) }
+        set { seatRange = storage.append(seats: newValue) }
+    }
+
+    /// How many seats the account holds (without copying them).
+    public var seatCount: Int { seatRange.count }
+
+    /// Seat `index` (without copying the others).
+    public func seat(at index: Int) -> Seat { storage.seat(seatRange.lowerBound + Int32(index)) }
 
     public init(
         id: String, hasAccountId: Bool = true, name: String = "", email: String = "",
         status: AccountStatus = .unknown, accountType: AccountType = .atlassian, addedToOrg: AddedDate? = nil,
         isOrgAdmin: Bool = false, adminRoles: [String] = [], groups: [String] = [], managementSource: String? = nil,
-        seats: [Seat] = [], source: SourceRef
+        seats: [Seat] = [], source: SourceRef, storage: AccountStorage = AccountStorage()
     ) {
-        self.id = id
-        self.hasAccountId = hasAccountId
+        self.init(
+            storage: storage, idText: storage.append(id), source: source, hasAccountId: hasAccountId,
+            status: status)
         self.name = name
         self.email = email
-        self.status = status
         self.accountType = accountType
         self.addedToOrg = addedToOrg
         self.isOrgAdmin = isOrgAdmin
         self.adminRoles = adminRoles
         self.groups = groups
         self.managementSource = managementSource
-        self.seats = seats
+        if !seats.isEmpty { self.seats = seats }
+    }
+
+    /// An account whose id is already in `storage`; the rest starts empty.
+    init(storage: AccountStorage, idText: TextRef, source: SourceRef, hasAccountId: Bool, status: AccountStatus) {
+        self.storage = storage
+        self.idText = idText
+        self.nameText = .empty
+        self.emailText = .empty
+        self.seatRange = 0..<0
+        self.hasAccountId = hasAccountId
+        self.status = status
+        self.accountType = .atlassian
+        self.addedToOrg = nil
+        self.isOrgAdmin = false
+        self.adminRoles = []
+        self.groups = []
+        self.managementSource = nil
         self.source = source
     }
+
+    /// Calls `body` with the UTF-8 bytes of the id.
+    func withIDBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { storage.withBytes(idText, body) }
 
     /// Appends `group` unless already present.
     public mutating func addGroup(_ group: String) {
@@ -58,7 +172,11 @@ public struct Account: Sendable {
 
     /// The seat on (product, site), if the account holds one.
     public func seatIndex(product: String, site: String) -> Int? {
-        seats.firstIndex { $0.product == product && $0.site == site }
+        for i in 0..<seatCount {
+            let seat = seat(at: i)
+            if seat.product == product && seat.site == site { return i }
+        }
+        return nil
     }
 }
 
@@ -130,8 +248,8 @@ public enum LastActive: Hashable, Sendable {
     /// Never used (`Never accessed`, `Never logged in`, an empty API list).
     case never
     /// Not used for at least this many days before the audit date
-    /// (`Not active in the last 180 days` is at least 181).
-    case atLeastDaysAgo(Int)
+    /// (`Not active in the last 180 days` is at least 181). 32 bits keep a `Seat` small.
+    case atLeastDaysAgo(Int32)
     /// The input says nothing about this seat's use.
     case unknown
 

@@ -39,8 +39,26 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// `yyyy-MM-dd`.
     public var iso: String {
-        let c = components
-        return Day.pad(c.year, 4) + "-" + Day.pad(c.month, 2) + "-" + Day.pad(c.day, 2)
+        var buffer: (UInt64, UInt16) = (0, 0)
+        return withUnsafeMutableBytes(of: &buffer) { bytes in
+            writeISO(into: bytes)
+            return String(decoding: bytes[0..<10], as: UTF8.self)
+        }
+    }
+
+    /// Writes `yyyy-MM-dd` into the first 10 bytes of `bytes`.
+    func writeISO(into bytes: UnsafeMutableRawBufferPointer) {
+        let (y, m, d) = components
+        bytes[0] = UInt8(truncatingIfNeeded: 0x30 + y / 1000 % 10)
+        bytes[1] = UInt8(truncatingIfNeeded: 0x30 + y / 100 % 10)
+        bytes[2] = UInt8(truncatingIfNeeded: 0x30 + y / 10 % 10)
+        bytes[3] = UInt8(truncatingIfNeeded: 0x30 + y % 10)
+        bytes[4] = UInt8(ascii: "-")
+        bytes[5] = UInt8(truncatingIfNeeded: 0x30 + m / 10)
+        bytes[6] = UInt8(truncatingIfNeeded: 0x30 + m % 10)
+        bytes[7] = UInt8(ascii: "-")
+        bytes[8] = UInt8(truncatingIfNeeded: 0x30 + d / 10)
+        bytes[9] = UInt8(truncatingIfNeeded: 0x30 + d % 10)
     }
 
     public var description: String { iso }

@@ -21,6 +21,38 @@ public enum PlanCodec {
         try writer.drain(into: sink)
     }
 
+    /// Writes the plan file and computes its digest in the same pass, storing it in `plan`: each
+    /// action line of the file is its canonical encoding plus the decision members, so the hash
+    /// takes the line in two slices. Equal to `digest(plan)` (tested), at half the work for big plans.
+    public static func encodeSealing(_ plan: inout Plan, sink: (ArraySlice<UInt8>) throws -> Void) rethrows {
+        var hasher = SHA256()
+        func hash(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+        var w = JSONWriter(pretty: true)
+        w.beginObject()
+        w.key("actions")
+        w.beginArray()
+        hash(Array(#"{"actions":["#.utf8)[...])
+        var marks = ActionMarks()
+        try plan.actions.withUnsafeBufferPointer { actions in
+            for i in actions.indices {
+                write(actions.baseAddress! + i, to: &w, canonical: false, marks: &marks)
+                if i > 0 { hash([UInt8(ascii: ",")][...]) }
+                hash(w.bytes[marks.start..<marks.decisionStart])
+                hash(w.bytes[marks.decisionEnd..<marks.end])
+                if w.bytes.count >= 1 << 20 { try w.drain(into: sink) }
+            }
+        }
+        w.endArray()
+        // The canonical rest: what follows the actions array in the canonical form of the same plan without actions.
+        var rest = plan
+        rest.actions = []
+        let empty = canonicalBytes(rest)
+        hash(empty[(#"{"actions":["#.utf8.count)...])
+        plan.digest = hex(hasher.finalize())
+        writeTail(plan, to: &w, canonical: false)
+        try w.drain(into: sink)
+    }
+
     /// The bytes the digest covers.
     public static func canonicalBytes(_ plan: Plan) -> [UInt8] {
         var writer = JSONWriter(pretty: false)
@@ -53,11 +85,19 @@ public enum PlanCodec {
         w.beginObject()
         w.key("actions")
         w.beginArray()
-        for action in plan.actions {
-            write(action, to: &w, canonical: canonical)
-            if w.bytes.count >= 1 << 20 { try w.drain(into: sink) }
+        // Through a buffer pointer, so each action is read in place rather than copied.
+        try plan.actions.withUnsafeBufferPointer { actions in
+            for i in actions.indices {
+                write(actions.baseAddress! + i, to: &w, canonical: canonical)
+                if w.bytes.count >= 1 << 20 { try w.drain(into: sink) }
+            }
         }
         w.endArray()
+        writeTail(plan, to: &w, canonical: canonical)
+    }
+
+    /// Everything after `actions`, in key order.
+    private static func writeTail(_ plan: Plan, to w: inout JSONWriter, canonical: Bool) {
         w.member("asOf", plan.asOf)
         if !canonical { w.member("digest", plan.digest) }
         w.member("expiresAt", plan.expiresAt)
@@ -142,41 +182,77 @@ public enum PlanCodec {
         w.endObject()
     }
 
-    private static func write(_ a: PlanAction, to w: inout JSONWriter, canonical: Bool) {
-        w.beginObject()
-        w.member("accountId", a.accountId)
-        w.member("daysInactive", a.daysInactive)
-        if !canonical {
-            w.member("decidedAt", a.decidedAt)
-            w.member("decidedBy", a.decidedBy)
-            w.member("decision", a.decision.rawValue)
+    /// One action as compact JSON on one line: the canonical bytes, plus the decision fields in
+    /// the file. Written with raw appends because a plan may hold hundreds of thousands.
+    private static func write(
+        _ action: UnsafePointer<PlanAction>, to w: inout JSONWriter, canonical: Bool,
+        marks: UnsafeMutablePointer<ActionMarks>? = nil
+    ) {
+        w.rawValue { out in
+            marks?.pointee.start = out.count
+            JSONWriter.appendLiteral(#"{"accountId":"#, to: &out)
+            JSONWriter.appendString(action.pointee.accountId, to: &out)
+            JSONWriter.appendLiteral(#","daysInactive":"#, to: &out)
+            JSONWriter.appendInt(action.pointee.daysInactive, to: &out)
+            marks?.pointee.decisionStart = out.count
+            if !canonical {
+                JSONWriter.appendLiteral(#","decidedAt":"#, to: &out)
+                JSONWriter.appendString(action.pointee.decidedAt, to: &out)
+                JSONWriter.appendLiteral(#","decidedBy":"#, to: &out)
+                JSONWriter.appendString(action.pointee.decidedBy, to: &out)
+                JSONWriter.appendLiteral(#","decision":"#, to: &out)
+                JSONWriter.appendString(action.pointee.decision.rawValue, to: &out)
+            }
+            marks?.pointee.decisionEnd = out.count
+            JSONWriter.appendLiteral(#","email":"#, to: &out)
+            JSONWriter.appendString(action.pointee.email, to: &out)
+            JSONWriter.appendLiteral(#","evidence":{"line":"#, to: &out)
+            JSONWriter.appendInt(action.pointee.evidence.line, to: &out)
+            JSONWriter.appendLiteral(#","path":"#, to: &out)
+            JSONWriter.appendString(action.pointee.evidence.path, to: &out)
+            JSONWriter.appendLiteral(#"},"groups":["#, to: &out)
+            for (i, group) in action.pointee.groups.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONWriter.appendString(group, to: &out)
+            }
+            JSONWriter.appendLiteral(#"],"id":"#, to: &out)
+            JSONWriter.appendString(action.pointee.id, to: &out)
+            JSONWriter.appendLiteral(#","kind":"#, to: &out)
+            JSONWriter.appendString(action.pointee.kind.rawValue, to: &out)
+            JSONWriter.appendLiteral(#","lastActive":"#, to: &out)
+            JSONWriter.appendString(action.pointee.lastActive, to: &out)
+            JSONWriter.appendLiteral(#","name":"#, to: &out)
+            JSONWriter.appendString(action.pointee.name, to: &out)
+            JSONWriter.appendLiteral(#","product":"#, to: &out)
+            JSONWriter.appendString(action.pointee.product, to: &out)
+            JSONWriter.appendLiteral(#","reason":"#, to: &out)
+            JSONWriter.appendString(action.pointee.reason, to: &out)
+            JSONWriter.appendLiteral(#","seats":["#, to: &out)
+            for (i, seat) in action.pointee.seats.enumerated() {
+                JSONWriter.appendLiteral(i > 0 ? #",{"daysInactive":"# : #"{"daysInactive":"#, to: &out)
+                JSONWriter.appendInt(seat.daysInactive, to: &out)
+                JSONWriter.appendLiteral(#","lastActive":"#, to: &out)
+                JSONWriter.appendString(seat.lastActive, to: &out)
+                JSONWriter.appendLiteral(#","product":"#, to: &out)
+                JSONWriter.appendString(seat.product, to: &out)
+                JSONWriter.appendLiteral(#","site":"#, to: &out)
+                JSONWriter.appendString(seat.site, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            JSONWriter.appendLiteral(#"],"site":"#, to: &out)
+            JSONWriter.appendString(action.pointee.site, to: &out)
+            out.append(UInt8(ascii: "}"))
+            marks?.pointee.end = out.count
         }
-        w.member("email", a.email)
-        w.key("evidence")
-        w.beginObject()
-        w.member("line", a.evidence.line)
-        w.member("path", a.evidence.path)
-        w.endObject()
-        w.member("groups", a.groups)
-        w.member("id", a.id)
-        w.member("kind", a.kind.rawValue)
-        w.member("lastActive", a.lastActive)
-        w.member("name", a.name)
-        w.member("product", a.product)
-        w.member("reason", a.reason)
-        w.key("seats")
-        w.beginArray()
-        for seat in a.seats {
-            w.beginObject()
-            w.member("daysInactive", seat.daysInactive)
-            w.member("lastActive", seat.lastActive)
-            w.member("product", seat.product)
-            w.member("site", seat.site)
-            w.endObject()
-        }
-        w.endArray()
-        w.member("site", a.site)
-        w.endObject()
+    }
+
+    /// Where the parts of one written action line are in the writer's buffer: the canonical
+    /// bytes are `start..<decisionStart` followed by `decisionEnd..<end`.
+    struct ActionMarks {
+        var start = 0
+        var decisionStart = 0
+        var decisionEnd = 0
+        var end = 0
     }
 
     static func utf8Less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }

@@ -6,6 +6,9 @@ import Crypto
 public struct Planner: Sendable {
     public var generatedAt: Timestamp
     public var toolVersion: String
+    /// Compute `digest` here; false leaves it empty for `PlanCodec.encodeSealing` to fill while
+    /// writing the file (one encoding pass instead of two).
+    public var seals = true
 
     public init(generatedAt: Timestamp, toolVersion: String) {
         self.generatedAt = generatedAt
@@ -26,17 +29,15 @@ public struct Planner: Sendable {
     ) throws(E) -> Plan {
         let seats = findings.seats
         let policy = findings.policy
-        // Rank of each (product, site) in the sorted group list; suspensions (no product) rank first.
-        var rank: [String: Int32] = [:]
-        for (i, g) in findings.groups.enumerated() { rank[g.product + "\u{0}" + g.site] = Int32(i + 1) }
         var entries: [Entry] = []
         var withoutId = 0
+        var candidates: [Int] = []
         var i = 0
         while i < seats.count {
             // The seats of one account are contiguous.
             let a = Int(seats.verdicts[i].account)
             var end = i
-            var candidates: [Int] = []
+            candidates.removeAll(keepingCapacity: true)
             while end < seats.count, Int(seats.verdicts[end].account) == a {
                 if seats.isCandidate(end) { candidates.append(end) }
                 end += 1
@@ -44,22 +45,21 @@ public struct Planner: Sendable {
             let billable = end - i
             i = end
             guard !candidates.isEmpty else { continue }
-            let account = directory.accounts[a]
-            guard account.hasAccountId else {
+            guard directory.accounts[a].hasAccountId else {
                 withoutId += candidates.count
                 continue
             }
-            let key = Entry.idKey(account.id)
+            let key = directory.accounts[a].withIDBytes(Entry.idKey)
             let suspend =
                 policy.action == .suspend && candidates.count == billable
-                && account.managementSource?.lowercased() != "synced"
+                && directory.accounts[a].managementSource?.lowercased() != "synced"
             if suspend {
                 entries.append(
                     Entry(rank: 0, idKey: key, account: Int32(a), position: Int32(candidates[0]), suspend: true))
             } else {
                 for position in candidates {
-                    let seat = account.seats[Int(seats.verdicts[position].seat)]
-                    let r = rank[seat.product + "\u{0}" + seat.site] ?? Int32.max
+                    // Suspensions (no product) rank 0, then the groups in their sorted order.
+                    let r = seats.groupRank[Int(seats.verdicts[position].group)] + 1
                     entries.append(
                         Entry(rank: r, idKey: key, account: Int32(a), position: Int32(position), suspend: false))
                 }
@@ -72,28 +72,25 @@ public struct Planner: Sendable {
                     "\(withoutId) candidate seats come from a legacy export that has no account ids; they are reported "
                         + "but left out of the plan (export the users again to plan them)"))
         }
+        // Build the actions in account order (memory is read front to back, on two threads),
+        // then move them into plan order: sorting small keys is cheap, chasing a million
+        // accounts in sorted order is not.
+        let (built, hashes) = Self.build(entries, seats: seats, directory: directory)
+        for e in entries.indices { entries[e].built = Int32(e) }
         entries.sort { x, y in
             if x.rank != y.rank { return x.rank < y.rank }
             if x.idKey != y.idKey { return x.idKey < y.idKey }
-            return directory.accounts[Int(x.account)].id < directory.accounts[Int(y.account)].id
-        }
-        var actions: [PlanAction] = []
-        actions.reserveCapacity(entries.count)
-        for entry in entries {
-            let account = directory.accounts[Int(entry.account)]
-            if entry.suspend {
-                var findingsOfAccount: [SeatFinding] = []
-                var p = Int(entry.position)
-                while p < seats.count, seats.verdicts[p].account == entry.account {
-                    if seats.isCandidate(p) { findingsOfAccount.append(seats[p]) }
-                    p += 1
-                }
-                actions.append(suspendAction(account, findingsOfAccount, directory: directory))
-            } else {
-                actions.append(removeAction(account, seats[Int(entry.position)], directory: directory))
+            return directory.accounts[Int(x.account)].withIDBytes { a in
+                directory.accounts[Int(y.account)].withIDBytes { b in a.lexicographicallyPrecedes(b) }
             }
         }
-        Self.assignIds(&actions)
+        let order = entries.map { Int($0.built) }
+        var actions = [PlanAction](unsafeUninitializedCapacity: order.count) { buffer, count in
+            for (i, e) in order.enumerated() { (buffer.baseAddress! + i).initialize(to: (built + e).move()) }
+            count = order.count
+        }
+        built.deallocate()
+        Self.assignIds(&actions, hashes: order.map { hashes[$0] })
         let sites = Set(actions.flatMap { action in action.site.map { [$0] } ?? action.seats.map(\.site) })
         var plan = Plan(
             schemaVersion: Plan.currentSchemaVersion, planId: "", tool: "seatsweep \(toolVersion)",
@@ -113,7 +110,7 @@ public struct Planner: Sendable {
             savings: nil, actions: actions, digest: "", reviews: [])
         plan.savings = try savings(plan)
         plan.planId = Self.planId(plan)
-        plan.digest = PlanCodec.digest(plan)
+        if seals { plan.digest = PlanCodec.digest(plan) }
         return plan
     }
 
@@ -126,6 +123,8 @@ public struct Planner: Sendable {
         /// Index into `Findings.seats` (for a suspension: the account's first seat).
         var position: Int32
         var suspend: Bool
+        /// Where `build` put this entry's action.
+        var built: Int32 = 0
 
         /// Two big-endian words compare like the bytes they hold.
         struct IdKey: Comparable {
@@ -134,10 +133,10 @@ public struct Planner: Sendable {
             static func < (a: IdKey, b: IdKey) -> Bool { (a.high, a.low) < (b.high, b.low) }
         }
 
-        static func idKey(_ id: String) -> IdKey {
+        static func idKey(_ id: UnsafeBufferPointer<UInt8>) -> IdKey {
             var words: (UInt64, UInt64) = (0, 0)
             var n = 0
-            for b in id.utf8 {
+            for b in id {
                 if n == 16 { break }
                 if n < 8 { words.0 |= UInt64(b) << (56 - 8 * n) } else { words.1 |= UInt64(b) << (56 - 8 * (n - 8)) }
                 n += 1
@@ -146,28 +145,65 @@ public struct Planner: Sendable {
         }
     }
 
-    private func removeAction(_ account: Account, _ finding: SeatFinding, directory: Directory) -> PlanAction {
-        let seat = account.seats[finding.seat]
-        return PlanAction(
-            id: "", kind: .removeProductAccess, accountId: account.id, email: account.email, name: account.name,
-            product: finding.product, site: finding.site, groups: account.groups, seats: [],
-            lastActive: Self.lastActiveText(seat.lastActive), daysInactive: finding.daysInactive,
-            reason: finding.reason,
-            evidence: PlanEvidence(path: directory.path(of: seat.evidence), line: Int(seat.evidence.line)),
-            decision: .pending, decidedBy: nil, decidedAt: nil)
+    /// Builds one action per entry, in entry (account) order, into a new buffer the caller
+    /// moves out of and deallocates. Two threads each fill their own half.
+    private static func build(
+        _ entries: [Entry], seats: SeatFindings, directory: Directory
+    ) -> (UnsafeMutablePointer<PlanAction>, [UInt64]) {
+        let buffer = UnsafeMutablePointer<PlanAction>.allocate(capacity: max(1, entries.count))
+        let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, entries.count))
+        defer { hashes.deallocate() }
+        let shared = ForkJoinShared(value: (buffer, entries, seats, directory, hashes))
+        let half = entries.count / 2
+        let job: @Sendable (Range<Int>) -> Void = { range in
+            let (buffer, entries, seats, directory, hashes) = shared.value
+            let paths = directory.inputs.map(\.path)
+            for e in range {
+                let entry = entries[e]
+                let a = Int(entry.account)
+                if entry.suspend {
+                    var findingsOfAccount: [SeatFinding] = []
+                    var p = Int(entry.position)
+                    while p < seats.count, seats.verdicts[p].account == entry.account {
+                        if seats.isCandidate(p) { findingsOfAccount.append(seats[p]) }
+                        p += 1
+                    }
+                    (buffer + e).initialize(to: suspendAction(directory.accounts[a], findingsOfAccount, paths: paths))
+                } else {
+                    let finding = seats[Int(entry.position)]
+                    let evidence = directory.accounts[a].seat(at: finding.seat).evidence
+                    (buffer + e).initialize(
+                        to: PlanAction(
+                            id: "", kind: .removeProductAccess, accountId: directory.accounts[a].id,
+                            email: directory.accounts[a].email, name: directory.accounts[a].name,
+                            product: finding.product, site: finding.site, groups: directory.accounts[a].groups,
+                            seats: [], lastActive: Self.lastActiveText(finding.lastActive),
+                            daysInactive: finding.daysInactive, reason: finding.reason,
+                            evidence: PlanEvidence(path: paths[Int(evidence.input)], line: Int(evidence.line)),
+                            decision: .pending, decidedBy: nil, decidedAt: nil))
+                }
+                hashes[e] = idHash(buffer[e])
+            }
+        }
+        if entries.count < 4096 {
+            job(0..<entries.count)
+        } else {
+            ForkJoin.run([{ job(0..<half) }, { job(half..<entries.count) }])
+        }
+        return (buffer, Array(UnsafeBufferPointer(start: hashes, count: entries.count)))
     }
 
-    private func suspendAction(_ account: Account, _ findings: [SeatFinding], directory: Directory) -> PlanAction {
+    private static func suspendAction(_ account: Account, _ findings: [SeatFinding], paths: [String]) -> PlanAction {
         let seats = findings.map { finding in
             PlanSeat(
                 product: finding.product, site: finding.site,
-                lastActive: Self.lastActiveText(account.seats[finding.seat].lastActive),
+                lastActive: Self.lastActiveText(account.seat(at: finding.seat).lastActive),
                 daysInactive: finding.daysInactive)
         }
         // The most recent use across the seats speaks for the account.
         let days = findings.compactMap(\.daysInactive)
         let mostRecent = findings.min { ($0.daysInactive ?? Int.max) < ($1.daysInactive ?? Int.max) }!
-        let seat = account.seats[mostRecent.seat]
+        let seat = account.seat(at: mostRecent.seat)
         let products = findings.map { "\($0.product)@\($0.site)" }.joined(separator: ", ")
         return PlanAction(
             id: "", kind: .suspend, accountId: account.id, email: account.email, name: account.name, product: nil,
@@ -175,7 +211,7 @@ public struct Planner: Sendable {
             groups: account.groups, seats: seats, lastActive: Self.lastActiveText(seat.lastActive),
             daysInactive: days.count == findings.count ? days.min() : nil,
             reason: "every billable seat is inactive (\(products)); \(mostRecent.reason)",
-            evidence: PlanEvidence(path: directory.path(of: seat.evidence), line: Int(seat.evidence.line)),
+            evidence: PlanEvidence(path: paths[Int(seat.evidence.input)], line: Int(seat.evidence.line)),
             decision: .pending, decidedBy: nil, decidedAt: nil)
     }
 
@@ -187,26 +223,46 @@ public struct Planner: Sendable {
     /// Ids are the first 12 hex digits of a 64-bit FNV-1a hash of kind|account|product|site,
     /// lengthened on collision: stable from one audit to the next for the same change.
     static func assignIds(_ actions: inout [PlanAction]) {
-        var used = Set<String>()
-        used.reserveCapacity(actions.count)
-        for i in actions.indices {
-            let a = actions[i]
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for part in [a.kind.rawValue, a.accountId, a.product ?? "", a.site ?? ""] {
-                for b in part.utf8 {
-                    hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3
-                }
-                hash = (hash ^ 0x7C) &* 0x100_0000_01b3
+        assignIds(&actions, hashes: actions.map(idHash))
+    }
+
+    /// The 64-bit FNV-1a hash of kind|account|product|site that an action's id is made from.
+    static func idHash(_ action: PlanAction) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for part in [action.kind.rawValue, action.accountId, action.product ?? "", action.site ?? ""] {
+            var part = part
+            part.withUTF8 { bytes in
+                for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
             }
-            let hex = PlanCodec.hex(withUnsafeBytes(of: hash.bigEndian) { Array($0) })
-            var id = String(hex.prefix(12))
-            var length = 12
-            while used.contains(id) {
+            hash = (hash ^ 0x7C) &* 0x100_0000_01b3
+        }
+        return hash
+    }
+
+    static func assignIds(_ actions: inout [PlanAction], hashes: [UInt64]) {
+        var used = Set<UInt64>()
+        used.reserveCapacity(actions.count)
+        var long = Set<String>()
+        let digits = Array("0123456789abcdef".utf8)
+        for i in actions.indices {
+            let hash = hashes[i]
+            var hex = [UInt8](repeating: 0, count: 16)
+            for k in 0..<16 { hex[k] = digits[Int((hash >> (60 - 4 * UInt64(k))) & 0xF)] }
+            // 12 hex digits (48 bits) unless that prefix is taken: then 14, 16, and a counter.
+            if used.insert(hash >> 16).inserted {
+                actions[i].id = String(decoding: hex[0..<12], as: UTF8.self)
+                continue
+            }
+            var length = 14
+            var id = String(decoding: hex[0..<length], as: UTF8.self)
+            while !long.insert(id).inserted {
                 length += 2
-                id = length <= 16 ? String(hex.prefix(length)) : "\(hex)-\(length - 16)"
+                id =
+                    length <= 16
+                    ? String(decoding: hex[0..<length], as: UTF8.self)
+                    : String(decoding: hex, as: UTF8.self) + "-\(length - 16)"
             }
             actions[i].id = id
-            used.insert(id)
         }
     }
 

@@ -95,24 +95,7 @@ public struct JSONWriter {
 
     public mutating func int(_ value: Int) {
         beforeValue()
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            if value == Int.min {
-                bytes.append(contentsOf: "9223372036854775808".utf8)
-                return
-            }
-        }
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[23 - count] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            bytes.append(contentsOf: buffer[(24 - count)...])
-        }
+        Self.appendInt(value, to: &bytes)
     }
 
     public mutating func int(_ value: Int?) {
@@ -148,37 +131,96 @@ public struct JSONWriter {
     public mutating func member(_ name: String, _ value: Bool) { key(name); bool(value) }
     public mutating func member(_ name: String, _ values: [String]) { key(name); strings(values) }
 
-    /// JSON string escaping: quote, backslash and C0 controls; U+2028/2029 escaped too so the
-    /// output is also safe to embed in a script.
+    /// Writes a value from raw bytes (already valid JSON), placed like any other value.
+    public mutating func rawValue(_ body: (inout [UInt8]) -> Void) {
+        beforeValue()
+        body(&bytes)
+    }
+
     private mutating func writeString(_ value: String) {
+        Self.appendString(value, to: &bytes)
+    }
+
+    /// Appends `value` as a JSON string: quote, backslash and C0 controls escaped, and U+2028/2029
+    /// too so the output is also safe to embed in a script.
+    public static func appendString(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        var needsEscape = false
-        for b in value.utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 {
-            needsEscape = true
-            break
-        }
-        if !needsEscape {
-            bytes.append(contentsOf: value.utf8)
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": bytes.append(contentsOf: #"\""#.utf8)
-                case "\\": bytes.append(contentsOf: #"\\"#.utf8)
-                case "\n": bytes.append(contentsOf: #"\n"#.utf8)
-                case "\r": bytes.append(contentsOf: #"\r"#.utf8)
-                case "\t": bytes.append(contentsOf: #"\t"#.utf8)
-                case "\u{2028}": bytes.append(contentsOf: #"\u2028"#.utf8)
-                case "\u{2029}": bytes.append(contentsOf: #"\u2029"#.utf8)
+        var value = value
+        value.withUTF8 { utf8 in
+            var clean = true
+            for b in utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 {
+                clean = false
+                break
+            }
+            if clean {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            var i = 0
+            while i < utf8.count {
+                let b = utf8[i]
+                switch b {
+                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0xE2
+                where i + 2 < utf8.count && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
+                    bytes.append(contentsOf: utf8[i + 2] == 0xA8 ? Array("\\u2028".utf8) : Array("\\u2029".utf8))
+                    i += 3
+                    continue
                 default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        bytes.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                    if b < 0x20 {
+                        let hex = Array("0123456789abcdef".utf8)
+                        bytes.append(contentsOf: [
+                            0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)],
+                        ])
                     } else {
-                        UTF8.encode(scalar) { bytes.append($0) }
+                        bytes.append(b)
                     }
                 }
+                i += 1
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends a JSON string, or `null`.
+    public static func appendString(_ value: String?, to bytes: inout [UInt8]) {
+        if let value { appendString(value, to: &bytes) } else { appendLiteral("null", to: &bytes) }
+    }
+
+    /// Appends a decimal integer without allocating.
+    public static func appendInt(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            if value == Int.min {
+                bytes.append(contentsOf: "9223372036854775808".utf8)
+                return
+            }
+        }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[(24 - count)...])
+        }
+    }
+
+    /// Appends an integer, or `null`.
+    public static func appendInt(_ value: Int?, to bytes: inout [UInt8]) {
+        if let value { appendInt(value, to: &bytes) } else { appendLiteral("null", to: &bytes) }
+    }
+
+    /// Appends literal JSON text such as `,"email":`.
+    @inline(__always)
+    public static func appendLiteral(_ text: StaticString, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }

@@ -22,7 +22,7 @@ public enum UsersCSVRenderer {
         out.append(contentsOf: CSVEscaping.row(header).utf8)
         for finding in findings.seats {
             let account = directory.accounts[finding.account]
-            let seat = account.seats[finding.seat]
+            let seat = account.seat(at: finding.seat)
             let lastActive: String
             switch seat.lastActive {
             case .on(let day): lastActive = day.iso

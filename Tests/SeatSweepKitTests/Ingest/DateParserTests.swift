@@ -20,6 +20,29 @@ import Testing
         #expect(parse(text) == .day(day(y, m, d)))
     }
 
+    /// The fast path agrees with the full parser on every day of several years, in both day
+    /// widths and any letter case, and declines everything else.
+    @Test func fastPathAgreesWithTheParser() {
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        for ordinal in Day(year: 2023, month: 1, day: 1)!.ordinal...Day(year: 2025, month: 3, day: 1)!.ordinal {
+            let c = Day(ordinal: ordinal).components
+            for text in [
+                "\(c.day) \(months[c.month - 1]) \(c.year)",
+                String(format: "%02d %@ %d", c.day, months[c.month - 1].uppercased(), c.year),
+            ] {
+                let fast = Array(text.utf8).withUnsafeBufferPointer { DateParser.parseCommon($0[...]) }
+                #expect(fast == .day(Day(ordinal: ordinal)), "\(text)")
+                #expect(fast == parse(text))
+            }
+        }
+        for text in [
+            "30 Feb 2024", "Never accessed", "never accessed", "3 Foo 2024", "3 Jan 20x4", "2024-01-03", "31 Apr 2024",
+        ] {
+            let fast = Array(text.utf8).withUnsafeBufferPointer { DateParser.parseCommon($0[...]) }
+            if let fast { #expect(fast == parse(text), "\(text)") }
+        }
+    }
+
     @Test func sentinels() {
         #expect(parse("Never accessed") == .never)
         #expect(parse("NEVER LOGGED IN") == .never)

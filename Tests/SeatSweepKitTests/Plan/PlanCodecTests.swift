@@ -21,6 +21,33 @@ import Testing
         #expect(PlanCodec.integrity(decoded) == .intact)
     }
 
+    /// The one-pass writer's digest must equal the reference digest, for every kind of action,
+    /// hostile text, reviewed decisions and savings.
+    @Test func sealingWhileWritingGivesTheReferenceDigest() throws {
+        var policy = Policy()
+        policy.action = .suspend
+        let csv = """
+            User id,User name,email,User status,Added to org,Org role,Last seen in Jira - acme,Last seen in Confluence - acme,Jira - acme,Confluence - acme
+            u1,"Ann ""\u{7}"" \u{2028} </script>",ann@x.example,Active,1 Jan 2020,None,1 Jan 2026,Never accessed,User,User
+            u2,Bob,bob@x.example,Active,1 Jan 2020,None,1 Jan 2026,30 Oct 2026,User,User
+            """
+        for plan in [try Self.samplePlan(), try TestSupport.audit([("s.csv", csv)], policy: policy).plan] {
+            var reviewed = plan
+            reviewed.actions[0].decision = .approved
+            reviewed.actions[0].decidedBy = "Mara"
+            reviewed.savings = PlanSavings(
+                currency: "USD", source: "quote", monthlySavings: "12.5", annualSavings: "150")
+            for var candidate in [plan, reviewed] {
+                let reference = PlanCodec.digest(candidate)
+                candidate.digest = ""
+                var written: [UInt8] = []
+                PlanCodec.encodeSealing(&candidate, sink: { written += $0 })
+                #expect(candidate.digest == reference)
+                #expect(written == PlanCodec.encode(candidate))
+            }
+        }
+    }
+
     @Test func decisionsAreOutsideTheDigest() throws {
         var plan = try Self.samplePlan()
         plan.actions[0].decision = .approved
@@ -52,7 +79,7 @@ import Testing
     @Test func tamperingInTheFileIsDetected() throws {
         let plan = try Self.samplePlan()
         let text = String(decoding: PlanCodec.encode(plan), as: UTF8.self)
-        let edited = text.replacingOccurrences(of: "\"daysInactive\": 183", with: "\"daysInactive\": 1")
+        let edited = text.replacingOccurrences(of: "\"daysInactive\":183", with: "\"daysInactive\":1")
         #expect(edited != text)
         let decoded = try PlanCodec.decode(Data(edited.utf8), path: "plan.json")
         #expect(PlanCodec.integrity(decoded) != .intact)
@@ -78,7 +105,7 @@ import Testing
     @Test func malformedPlansNameTheField() throws {
         let plan = try Self.samplePlan()
         let text = String(decoding: PlanCodec.encode(plan), as: UTF8.self)
-            .replacingOccurrences(of: "\"kind\": \"remove-product-access\"", with: "\"kind\": \"delete-user\"")
+            .replacingOccurrences(of: "\"kind\":\"remove-product-access\"", with: "\"kind\":\"delete-user\"")
         let error = try #require(Self.decodeError(text))
         #expect(error.message.contains("actions[0].kind"))
     }
