@@ -17,6 +17,8 @@ public struct Audit: Sendable {
         /// Called as each stage ends with its name, for profiling (`SEATSWEEP_TRACE=1`); the
         /// caller owns the clock.
         public var stageEnded: (@Sendable (String) -> Void)?
+        /// Told how far each long stage has come, for a progress line on a terminal.
+        public var progress: ProgressHandler?
         /// Whether the pipeline computes the plan's digest. The command layer turns this off and
         /// seals the plan while writing it (`PlanCodec.encodeSealing`), then updates the summary.
         public var sealPlan = true
@@ -50,8 +52,9 @@ public struct Audit: Sendable {
     public func run(_ files: [InputFile]) throws(SeatSweepError) -> Result {
         var diagnostics = DiagnosticLog()
         for warning in options.pricing?.warnings ?? [] { diagnostics.append(warning) }
-        let directory = try Ingestor(dateOrder: options.dateOrder, parallelism: options.parallelism)
-            .run(files, diagnostics: &diagnostics)
+        var ingestor = Ingestor(dateOrder: options.dateOrder, parallelism: options.parallelism)
+        ingestor.progress = options.progress
+        let directory = try ingestor.run(files, diagnostics: &diagnostics)
         options.stageEnded?("ingest")
         let asOf: Day
         let asOfSource: String

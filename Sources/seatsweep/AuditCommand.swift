@@ -98,7 +98,16 @@ struct AuditCommand: AsyncParsableCommand {
             options.parallelism = ProcessInfo.processInfo.activeProcessorCount
             options.sealPlan = false  // sealed while plan.json is written, in one pass
             let trace = StageTrace.fromEnvironment()
-            if let trace { options.stageEnded = { stage in trace.mark(stage) } }
+            let progress = ProgressLine.forTerminal()
+            if let progress { options.progress = { stage, amount, total in progress.advance(stage, amount, total) } }
+            options.stageEnded = { stage in
+                trace?.mark(stage)
+                switch stage {
+                case "ingest": progress?.status("analysing accounts")
+                case "analyze": progress?.status("planning")
+                default: break
+                }
+            }
             if let policy {
                 let (text, data) = try Files.readText(policy, what: "policy file")
                 options.policy = try PolicyLoader.load(text, path: policy, sha256: Ingestor.sha256Hex(data))
@@ -109,7 +118,14 @@ struct AuditCommand: AsyncParsableCommand {
             }
             var files: [InputFile] = []
             for path in inputs { files.append(InputFile(path: path, data: try Files.read(path))) }
-            var result = try Audit(options: options).run(files)
+            var result: Audit.Result
+            do {
+                result = try Audit(options: options).run(files)
+            } catch {
+                progress?.clear()
+                throw error
+            }
+            progress?.clear()
             Console.print(result.diagnostics)
             if strict, result.diagnostics.warnings + result.diagnostics.errors > 0 {
                 Console.err(
@@ -118,7 +134,14 @@ struct AuditCommand: AsyncParsableCommand {
                 throw ExitCode.unfinished
             }
             trace?.mark("pipeline")
-            let written = try write(&result, formats: try formats())
+            let written: [String]
+            do {
+                written = try write(&result, formats: try formats(), progress: progress)
+            } catch {
+                progress?.clear()
+                throw error
+            }
+            progress?.clear()
             trace?.mark("write")
             if json {
                 Console.out(String(decoding: SummaryRenderer.render(result.summary), as: UTF8.self))
@@ -129,9 +152,12 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     /// Writes every output; seals the plan (its digest) on the way and records it in the summary.
-    private func write(_ result: inout Audit.Result, formats: [OutputFormat]) throws(SeatSweepError) -> [String] {
+    private func write(
+        _ result: inout Audit.Result, formats: [OutputFormat], progress: ProgressLine?
+    ) throws(SeatSweepError) -> [String] {
         try OutputBatch.prepare(out)
         var batch = OutputBatch(directory: out)
+        batch.progress = progress
         var plan = result.plan
         try batch.write("plan.json") { sink in try PlanCodec.encodeSealing(&plan, sink: sink) }
         result.plan.digest = plan.digest

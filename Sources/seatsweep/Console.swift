@@ -67,3 +67,58 @@ final class StageTrace: @unchecked Sendable {
         Console.err("trace: \(stage.padding(toLength: 9, withPad: " ", startingAt: 0)) \(took) s  (total \(total) s)")
     }
 }
+
+/// One self-overwriting progress line on stderr, redrawn at most ten times a second. Only
+/// created when stderr is a terminal, so logs and pipes never see it.
+final class ProgressLine: @unchecked Sendable {
+    // @unchecked: every mutable property is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var done: [String: Int] = [:]
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    /// A progress line when stderr is a terminal (or `SEATSWEEP_PROGRESS=1` forces it), else nil.
+    static func forTerminal() -> ProgressLine? {
+        Console.stderrIsTerminal || ProcessInfo.processInfo.environment["SEATSWEEP_PROGRESS"] == "1"
+            ? ProgressLine() : nil
+    }
+
+    /// `stage` advanced by `amount` of `total` (bytes).
+    func advance(_ stage: String, _ amount: Int, _ total: Int) {
+        lock.lock()
+        let value = done[stage, default: 0] + amount
+        done[stage] = value
+        lock.unlock()
+        let percent = total > 0 ? min(100, value * 100 / total) : 100
+        show(
+            "\(stage) \(percent)% (\(Self.megabytes(min(value, total))) of \(Self.megabytes(total)))",
+            force: value >= total)
+    }
+
+    /// A stage without a measurable extent.
+    func status(_ text: String) { show(text, force: true) }
+
+    /// Removes the line, so that results print on a clean terminal line.
+    func clear() {
+        lock.lock()
+        defer { lock.unlock() }
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        drawn = false
+    }
+
+    private func show(_ text: String, force: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard force || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+        lastDraw = now
+        drawn = true
+        FileHandle.standardError.write(Data("\r\u{1B}[2Kseatsweep: \(text)".utf8))
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        if bytes >= 10 << 20 { return "\(bytes >> 20) MB" }
+        if bytes >= 1 << 20 { return String(format: "%.1f MB", Double(bytes) / 1_048_576) }
+        return "\((bytes + 1023) >> 10) KB"
+    }
+}

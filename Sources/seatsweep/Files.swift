@@ -61,6 +61,8 @@ enum Files {
 /// place. A failure before that leaves every previous file untouched.
 struct OutputBatch {
     let directory: String
+    /// Shows "writing NAME n MB" on a terminal while large files are written.
+    var progress: ProgressLine?
     private var staged: [(temp: String, final: String)] = []
 
     init(directory: String) { self.directory = directory }
@@ -103,7 +105,12 @@ struct OutputBatch {
         staged.append((temp, final))
         let writer = ChunkWriter(fd: fd)
         do {
-            try body { chunk in try writer.push(chunk) }
+            var written = 0
+            try body { chunk in
+                try writer.push(chunk)
+                written += chunk.count
+                progress?.status("writing \(name) \(ProgressLine.megabytes(written))")
+            }
             if let failure = writer.finish() {
                 throw SeatSweepError(
                     "cannot write (\(String(cString: strerror(failure))))", at: SourceLocation(path: final),

@@ -168,3 +168,45 @@ import Testing
         #expect(inputs?.map { $0["layout"] as? String } == ["api-v1-users", "api-last-active-dates", "api-v2-search"])
     }
 }
+
+/// Progress goes to a terminal only: under a pseudo-terminal (`script`) stderr shows what is being
+/// read and written; through a pipe, not a byte of it.
+@Suite struct ProgressTests {
+    @Test func progressOnATerminal() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            Issue.record(
+                "`script` (util-linux, Debian package bsdutils) is needed to run seatsweep under a pseudo-terminal")
+            return
+        }
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let command = [
+            CLI.binary.path, "audit", "Samples/directory-export.csv", "--as-of", "2026-11-01", "--out", dir.path,
+        ]
+        .map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        process.currentDirectoryURL = CLI.root
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("seatsweep: reading Samples/directory-export.csv 100%"), "\(text)")
+        #expect(text.contains("seatsweep: writing plan.json"))
+        #expect(text.contains("\r\u{1B}[2K"))
+    }
+
+    @Test func noProgressThroughAPipe() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run(["audit", "Samples/directory-export.csv", "--as-of", "2026-11-01", "--out", dir.path])
+        #expect(run.status == 0)
+        #expect(!run.stderr.contains("reading"))
+        #expect(!run.stderr.contains("\r"))
+        #expect(!run.stdout.contains("\r"))
+    }
+}

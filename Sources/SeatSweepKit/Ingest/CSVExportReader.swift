@@ -106,6 +106,8 @@ struct CSVExportReader {
     private var dateCache = DateCache()
     /// The seats of the row being read, reused from row to row.
     private var seatScratch: [Seat] = []
+    /// Told how many bytes have been read, every few thousand rows.
+    var progress: ProgressHandler?
     /// Where this reader (or this half of a file) keeps its accounts' text and seats.
     private var storage = AccountStorage()
 
@@ -133,6 +135,7 @@ struct CSVExportReader {
         let plan = try makePlan(headers: headers, parser: parser, diagnostics: &diagnostics)
         let dataStart = parser.offset
         let firstLine = parser.line
+        progress?("reading \(path)", dataStart - range.lowerBound, range.count)
         var part = try readRows(
             plan, from: dataStart, stopAt: nil, firstLine: firstLine, split: true, diagnostics: &diagnostics)
         if part.rows == 0 {
@@ -235,8 +238,13 @@ struct CSVExportReader {
         var part = Part()
         var raggedReported = false
         let expectRepeats = plan.groupName != nil
+        var reported = start
         while parser.offset < (stopAt ?? end), try parser.next() {
             part.rows += 1
+            if part.rows & 0x3FFF == 0, let progress {
+                progress("reading \(path)", parser.offset - reported, range.count)
+                reported = parser.offset
+            }
             if part.rows == 1 {
                 // Estimate the row count from the first row's length.
                 let rowLength = max(16, parser.offset - parser.recordStart)
@@ -262,6 +270,7 @@ struct CSVExportReader {
         }
         part.endOffset = parser.offset
         part.endLine = parser.line
+        progress?("reading \(path)", parser.offset - reported, range.count)
         return part
     }
 

@@ -22,6 +22,8 @@ public struct Ingestor: Sendable {
     public var parallelism: Int
     /// Below this many bytes of rows a file is read on one thread.
     public var parallelThreshold: Int
+    /// Told how far reading has come (bytes of each file).
+    public var progress: ProgressHandler?
 
     public init(dateOrder: NumericDateOrder? = nil, parallelism: Int = 1, parallelThreshold: Int = 4 << 20) {
         self.dateOrder = dateOrder
@@ -55,6 +57,14 @@ public struct Ingestor: Sendable {
         return Directory(inputs: inputs, accounts: accounts, orgId: orgId, fetchedAt: fetchedAt)
     }
 
+    /// How one file is read.
+    struct ReadOptions {
+        var parallelism: Int
+        var parallelThreshold: Int
+        var progress: ProgressHandler?
+        var total: Int
+    }
+
     struct ReadResult {
         var layout: String
         var rows: Int
@@ -68,7 +78,8 @@ public struct Ingestor: Sendable {
         -> ReadResult
     {
         let order = dateOrder
-        let threads = (parallelism, parallelThreshold)
+        let threads = ReadOptions(
+            parallelism: parallelism, parallelThreshold: parallelThreshold, progress: progress, total: file.data.count)
         let outcome: Result<ReadResult, SeatSweepError> = file.data.withUnsafeBytes { raw in
             do throws(SeatSweepError) {
                 let decoded = try TextDecoder.decode(raw, path: file.path)
@@ -96,7 +107,7 @@ public struct Ingestor: Sendable {
 
     private static func parse(
         _ buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>, path: String, index: Int, order: NumericDateOrder?,
-        threads: (Int, Int), diagnostics: inout DiagnosticLog
+        threads: ReadOptions, diagnostics: inout DiagnosticLog
     ) throws(SeatSweepError) -> ReadResult {
         var first = range.lowerBound
         while first < range.upperBound, [0x20, 0x09, 0x0A, 0x0D].contains(buffer[first]) { first += 1 }
@@ -105,13 +116,15 @@ public struct Ingestor: Sendable {
             let values = try parser.parseAll()
             var reader = APIDumpReader(path: path, inputIndex: index)
             let result = try reader.read(values, diagnostics: &diagnostics)
+            threads.progress?("reading \(path)", range.count, range.count)
             return ReadResult(
                 layout: result.layout, rows: result.rows, collector: result.collector, patches: result.patches,
                 orgId: result.orgId, fetchedAt: result.fetchedAt)
         }
         var reader = CSVExportReader(
-            bytes: buffer, range: range, path: path, inputIndex: index, dateOrder: order, parallelism: threads.0,
-            parallelThreshold: threads.1)
+            bytes: buffer, range: range, path: path, inputIndex: index, dateOrder: order,
+            parallelism: threads.parallelism, parallelThreshold: threads.parallelThreshold)
+        reader.progress = threads.progress
         let result = try reader.read(diagnostics: &diagnostics)
         return ReadResult(layout: result.layout.rawValue, rows: result.rows, collector: result.collector)
     }

@@ -1,5 +1,9 @@
 import Foundation
 
+/// Reports progress: `stage` (what is being done, e.g. `reading export.csv`) advanced by
+/// `advance` units out of `total`. Called from any thread; the caller owns the display.
+public typealias ProgressHandler = @Sendable (_ stage: String, _ advance: Int, _ total: Int) -> Void
+
 /// Runs CPU-bound jobs on their own threads and waits for all of them: the one place the pure
 /// core uses more than one core. Each job writes only its own result slot.
 enum ForkJoin {
