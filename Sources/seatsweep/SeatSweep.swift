@@ -13,6 +13,8 @@ struct SeatSweep: AsyncParsableCommand {
             --strict; 64 usage error.
             """,
         version: SeatSweepVersion.current,
-        subcommands: [AuditCommand.self]
+        subcommands: [
+            AuditCommand.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, UndoCommand.self,
+        ]
     )
 }

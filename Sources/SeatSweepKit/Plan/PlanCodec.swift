@@ -119,7 +119,7 @@ public enum PlanCodec {
         w.endObject()
     }
 
-    private static func write(_ rules: PlanRules, to w: inout JSONWriter) {
+    static func write(_ rules: PlanRules, to w: inout JSONWriter) {
         w.beginObject()
         w.key("accessGroups")
         w.beginObject()
@@ -142,7 +142,8 @@ public enum PlanCodec {
         w.endObject()
     }
 
-    private static func write(_ a: PlanAction, to w: inout JSONWriter, canonical: Bool) {
+    /// One action as the plan file writes it (`canonical` leaves out the review fields).
+    static func write(_ a: PlanAction, to w: inout JSONWriter, canonical: Bool) {
         w.beginObject()
         w.member("accountId", a.accountId)
         w.member("daysInactive", a.daysInactive)
@@ -176,6 +177,17 @@ public enum PlanCodec {
         }
         w.endArray()
         w.member("site", a.site)
+        if let targets = a.targetGroups {
+            w.key("targetGroups")
+            w.beginArray()
+            for group in targets {
+                w.beginObject()
+                w.member("groupId", group.groupId)
+                w.member("name", group.name)
+                w.endObject()
+            }
+            w.endArray()
+        }
         w.endObject()
     }
 
