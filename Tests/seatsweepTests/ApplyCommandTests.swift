@@ -6,16 +6,19 @@ import Testing
 /// plan → review → apply → verify → undo → apply → verify with the built binary against the
 /// simulator on 127.0.0.1; and every plan apply must refuse, with nothing sent.
 @Suite struct ApplyCommandTests {
-    /// Removals the sample plan's actions make, by (site, group id, account).
-    static let sampleRemovals: Set<Membership> = [
-        .init(site: "acme", groupId: "a1f0c3d2-0002", accountId: "712020:0b7c1a52-6f1e-4b8e-9d57-1c2e3f4a5b01"),  // Ana, Confluence
-        .init(site: "acme", groupId: "a1f0c3d2-0002", accountId: "712020:0b7c1a52-6f1e-4b8e-9d57-1c2e3f4a5b12"),  // Kai, Confluence
-        .init(site: "acme", groupId: "a1f0c3d2-0001", accountId: "712020:0b7c1a52-6f1e-4b8e-9d57-1c2e3f4a5b12"),  // Kai, Jira
-        .init(site: "acme-eu", groupId: "a1f0c3d2-0004", accountId: "712020:0b7c1a52-6f1e-4b8e-9d57-1c2e3f4a5b08"),  // Hiro
-        .init(site: "acme-eu", groupId: "a1f0c3d2-0004", accountId: "712020:0b7c1a52-6f1e-4b8e-9d57-1c2e3f4a5b16"),  // Oskar, Jira
-        .init(site: "acme", groupId: "a1f0c3d2-0003", accountId: "712020:0b7c1a52-6f1e-4b8e-9d57-1c2e3f4a5b07"),  // Giulia, JSM
-        .init(site: "acme", groupId: "a1f0c3d2-0003", accountId: "712020:0b7c1a52-6f1e-4b8e-9d57-1c2e3f4a5b16"),  // Oskar, JSM
-    ]
+    /// Removals the sample plan's actions make, by (site, group id, account): Ana and Kai lose
+    /// Confluence, Kai Jira, Hiro and Oskar Jira on acme-eu, Giulia and Oskar JSM.
+    static let sampleRemovals: Set<Membership> = {
+        func m(_ site: String, _ group: String, _ account: String) -> Membership {
+            Membership(
+                site: site, groupId: "a1f0c3d2-000\(group)",
+                accountId: "712020:0b7c1a52-6f1e-4b8e-9d57-1c2e3f4a5b\(account)")
+        }
+        return [
+            m("acme", "2", "01"), m("acme", "2", "12"), m("acme", "1", "12"), m("acme-eu", "4", "08"),
+            m("acme-eu", "4", "16"), m("acme", "3", "07"), m("acme", "3", "16"),
+        ]
+    }()
 
     func seatsweep(_ args: [String], _ env: [String: String] = SimulatedAtlassian.environment) throws -> CLI.Run {
         try CLI.run(args, environment: env)
