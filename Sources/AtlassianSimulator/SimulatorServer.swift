@@ -26,7 +26,7 @@ public final class SimulatorServer: @unchecked Sendable {
 
     /// `http://127.0.0.1:PORT/site/{site}`, for `--site-base-url`.
     public var siteTemplate: String { "http://127.0.0.1:\(port)/site/{site}" }
-    /// `http://127.0.0.1:PORT/admin`... the admin API lives at the root: `--admin-base-url`.
+    /// `http://127.0.0.1:PORT`, for `--admin-base-url` (admin paths start with `/admin/...`).
     public var adminBase: String { "http://127.0.0.1:\(port)" }
 
     /// Binds and starts accepting; returns the port.

@@ -205,74 +205,11 @@ struct Context: Sendable {
             return await end(action, .alreadyDone, "the site does not know the account (404); nothing grants access")
         }
         let settlement = ActionSteps.removal(granting: granting, current: current, inFlight: inFlight)
-        var changed: [String] = []
-        var already: [String] = []
-        for intent in settlement.confirmed {
-            try await settle(intent, .done, "read back: no longer a member")
-            changed.append(intent.group?.name ?? "?")
-        }
-        for intent in settlement.stale {
-            try await settle(
-                intent, .skipped, "read back: still a member, so the request did not take effect; sent again")
-        }
-        if let reason = AccessRules.protection(
+        let protection = AccessRules.protection(
             accountId: action.accountId, email: action.email, groups: current.map(\.name), rules: rules)
-        {
-            return await end(action, .skipped, "protected now (\(reason)); nothing sent")
-        }
-        if settlement.groups.isEmpty {
-            return changed.isEmpty
-                ? await end(action, .alreadyDone, "in no group that grants \(product) on \(site)")
-                : await end(
-                    action, .done, "removed from " + changed.joined(separator: ", ") + " (confirmed by read-back)")
-        }
-        if dryRun {
-            for group in settlement.groups {
-                _ = await client.removeFromGroup(site: site, groupId: group.groupId, accountId: action.accountId)
-            }
-            return ApplyReport.Entry(
-                action: action, outcome: .dryRun,
-                detail: "would remove from " + settlement.groups.map(\.name).joined(separator: ", "))
-        }
-        var failures: [(Int?, String)] = []
-        for group in settlement.groups {
-            if let why = await stop.reason {
-                failures.append((nil, "\(group.name): not attempted: \(why)"))
-                continue
-            }
-            let line = AtlassianClient.requestLine(
-                method: "DELETE", path: "/rest/api/3/group/user",
-                query: [("groupId", group.groupId), ("accountId", action.accountId)])
-            let intent = JournalIntent(
-                at: applier.now().iso, action: action, step: .removeGroup, group: group, request: line)
-            try await append(.intent(intent))
-            let result = await client.removeFromGroup(site: site, groupId: group.groupId, accountId: action.accountId)
-            switch result {
-            case .done(let status):
-                try await record(intent, .done, status: status, reason: nil)
-                changed.append(group.name)
-            case .alreadyDone(let status):
-                try await record(intent, .alreadyDone, status: status, reason: "not a member (HTTP \(status))")
-                already.append(group.name)
-            case .failed(let status, let reason):
-                if status == 401 { await stop.stop(Self.authStop) }
-                if status != 401,
-                    let after = try? await client.userGroups(site: site, accountId: action.accountId),
-                    !after.contains(where: { $0.groupId == group.groupId })
-                {
-                    try await record(
-                        intent, .alreadyDone, status: status, reason: "\(reason); read back: no longer a member",
-                        readBack: true)
-                    already.append(group.name)
-                } else {
-                    try await record(intent, .failed, status: status, reason: reason)
-                    failures.append((status, "\(group.name): \(reason)"))
-                }
-            case .notSent:
-                break
-            }
-        }
-        return await finish(action, changed: changed, already: already, failures: failures, verb: "removed from")
+        return try await carryOut(
+            action, site: site, settlement, step: .removeGroup, protection: protection,
+            nothingToDo: "in no group that grants \(product) on \(site)")
     }
 
     func restoreGroups(_ action: PlanAction) async throws -> ApplyReport.Entry {
@@ -288,66 +225,50 @@ struct Context: Sendable {
             return await end(action, .failed, "the site does not know the account (404)", status: 404)
         }
         let settlement = ActionSteps.restore(targets: targets, current: current, inFlight: inFlight)
+        return try await carryOut(
+            action, site: site, settlement, step: .addGroup, protection: nil,
+            nothingToDo: "already in every group to re-add")
+    }
+
+    /// The common end of a group action: settle what the journal left in flight, stop for a
+    /// protection, then send the changes still needed (or print them in a dry run).
+    func carryOut(
+        _ action: PlanAction, site: String, _ settlement: ActionSteps.Settlement, step: JournalStep,
+        protection: String?, nothingToDo: String
+    ) async throws -> ApplyReport.Entry {
+        let adding = step == .addGroup
         var changed: [String] = []
-        var already: [String] = []
         for intent in settlement.confirmed {
-            try await settle(intent, .done, "read back: a member again")
+            try await settle(intent, .done, adding ? "read back: a member again" : "read back: no longer a member")
             changed.append(intent.group?.name ?? "?")
         }
         for intent in settlement.stale {
             try await settle(
-                intent, .skipped, "read back: not a member, so the request did not take effect; sent again")
+                intent, .skipped,
+                "read back: \(adding ? "not" : "still") a member, so the request did not take effect; sent again")
         }
+        if let protection { return await end(action, .skipped, "protected now (\(protection)); nothing sent") }
+        let verb = adding ? "re-added to" : "removed from"
         if settlement.groups.isEmpty {
             return changed.isEmpty
-                ? await end(action, .alreadyDone, "already in every group to re-add")
-                : await end(
-                    action, .done, "re-added to " + changed.joined(separator: ", ") + " (confirmed by read-back)")
+                ? await end(action, .alreadyDone, nothingToDo)
+                : await end(action, .done, "\(verb) " + changed.joined(separator: ", ") + " (confirmed by read-back)")
         }
         if dryRun {
             for group in settlement.groups {
-                _ = await client.addToGroup(site: site, groupId: group.groupId, accountId: action.accountId)
+                _ =
+                    adding
+                    ? await client.addToGroup(site: site, groupId: group.groupId, accountId: action.accountId)
+                    : await client.removeFromGroup(site: site, groupId: group.groupId, accountId: action.accountId)
             }
             return ApplyReport.Entry(
                 action: action, outcome: .dryRun,
-                detail: "would re-add to " + settlement.groups.map(\.name).joined(separator: ", "))
+                detail: "would \(adding ? "re-add to" : "remove from") "
+                    + settlement.groups.map(\.name).joined(separator: ", "))
         }
-        var failures: [(Int?, String)] = []
-        for group in settlement.groups {
-            if let why = await stop.reason {
-                failures.append((nil, "\(group.name): not attempted: \(why)"))
-                continue
-            }
-            let line = AtlassianClient.requestLine(
-                method: "POST", path: "/rest/api/3/group/user", query: [("groupId", group.groupId)])
-            let intent = JournalIntent(
-                at: applier.now().iso, action: action, step: .addGroup, group: group, request: line)
-            try await append(.intent(intent))
-            switch await client.addToGroup(site: site, groupId: group.groupId, accountId: action.accountId) {
-            case .done(let status):
-                try await record(intent, .done, status: status, reason: nil)
-                changed.append(group.name)
-            case .alreadyDone(let status):
-                try await record(intent, .alreadyDone, status: status, reason: nil)
-                already.append(group.name)
-            case .failed(let status, let reason):
-                if status == 401 { await stop.stop(Self.authStop) }
-                if status != 401,
-                    let after = try? await client.userGroups(site: site, accountId: action.accountId),
-                    after.contains(where: { $0.groupId == group.groupId })
-                {
-                    try await record(
-                        intent, .alreadyDone, status: status, reason: "\(reason); read back: a member", readBack: true)
-                    already.append(group.name)
-                } else {
-                    try await record(intent, .failed, status: status, reason: reason)
-                    failures.append((status, "\(group.name): \(reason)"))
-                }
-            case .notSent:
-                break
-            }
-        }
-        return await finish(action, changed: changed, already: already, failures: failures, verb: "re-added to")
+        let sent = try await changeGroups(action, site: site, groups: settlement.groups, step: step)
+        return await finish(
+            action, changed: changed + sent.changed, already: sent.already, failures: sent.failures, verb: verb)
     }
 
     func accountWide(_ action: PlanAction) async throws -> ApplyReport.Entry {
@@ -410,6 +331,60 @@ struct Context: Sendable {
         case .notSent:
             return ApplyReport.Entry(action: action, outcome: .dryRun, detail: "not sent")
         }
+    }
+
+    /// Sends one membership change per group (leave for `.removeGroup`, join for `.addGroup`),
+    /// each journaled before and after. A refused change is settled by reading the groups back:
+    /// if the account already is where the change wanted it (a retried request whose first
+    /// attempt took effect), it counts as already done.
+    func changeGroups(_ action: PlanAction, site: String, groups: [PlanGroup], step: JournalStep)
+        async throws(ApplyFailure) -> (changed: [String], already: [String], failures: [(Int?, String)])
+    {
+        let adding = step == .addGroup
+        var changed: [String] = []
+        var already: [String] = []
+        var failures: [(Int?, String)] = []
+        for group in groups {
+            if let why = await stop.reason {
+                failures.append((nil, "\(group.name): not attempted: \(why)"))
+                continue
+            }
+            let query =
+                adding ? [("groupId", group.groupId)] : [("groupId", group.groupId), ("accountId", action.accountId)]
+            let line = AtlassianClient.requestLine(
+                method: adding ? "POST" : "DELETE", path: "/rest/api/3/group/user", query: query)
+            let intent = JournalIntent(at: applier.now().iso, action: action, step: step, group: group, request: line)
+            try await append(.intent(intent))
+            let result =
+                adding
+                ? await client.addToGroup(site: site, groupId: group.groupId, accountId: action.accountId)
+                : await client.removeFromGroup(site: site, groupId: group.groupId, accountId: action.accountId)
+            switch result {
+            case .done(let status):
+                try await record(intent, .done, status: status, reason: nil)
+                changed.append(group.name)
+            case .alreadyDone(let status):
+                try await record(
+                    intent, .alreadyDone, status: status, reason: adding ? nil : "not a member (HTTP \(status))")
+                already.append(group.name)
+            case .failed(let status, let reason):
+                if status == 401 { await stop.stop(Self.authStop) }
+                let after =
+                    status == 401 ? nil : (try? await client.userGroups(site: site, accountId: action.accountId)) ?? nil
+                if let after, after.contains(where: { $0.groupId == group.groupId }) == adding {
+                    let now = adding ? "a member" : "no longer a member"
+                    try await record(
+                        intent, .alreadyDone, status: status, reason: "\(reason); read back: \(now)", readBack: true)
+                    already.append(group.name)
+                } else {
+                    try await record(intent, .failed, status: status, reason: reason)
+                    failures.append((status, "\(group.name): \(reason)"))
+                }
+            case .notSent:
+                break
+            }
+        }
+        return (changed, already, failures)
     }
 
     // MARK: journal and results

@@ -65,31 +65,12 @@ public enum PlanCodec {
         w.member("planId", plan.planId)
         if !canonical {
             w.key("reviews")
-            w.beginArray()
-            for review in plan.reviews {
-                w.beginObject()
-                w.member("approved", review.approved)
-                w.member("at", review.at)
-                w.member("by", review.by)
-                w.member("pending", review.pending)
-                w.member("rejected", review.rejected)
-                w.endObject()
-            }
-            w.endArray()
+            write(plan.reviews, to: &w)
         }
         w.key("rules")
         write(plan.rules, to: &w)
         w.key("savings")
-        if let savings = plan.savings {
-            w.beginObject()
-            w.member("annualSavings", savings.annualSavings)
-            w.member("currency", savings.currency)
-            w.member("monthlySavings", savings.monthlySavings)
-            w.member("source", savings.source)
-            w.endObject()
-        } else {
-            w.null()
-        }
+        write(plan.savings, to: &w)
         w.member("schemaVersion", plan.schemaVersion)
         w.key("source")
         w.beginObject()
@@ -116,6 +97,32 @@ public enum PlanCodec {
         w.member("sites", plan.source.sites)
         w.endObject()
         w.member("tool", plan.tool)
+        w.endObject()
+    }
+
+    /// The review log as the plan file writes it.
+    static func write(_ reviews: [PlanReview], to w: inout JSONWriter) {
+        w.beginArray()
+        for review in reviews {
+            w.beginObject()
+            w.member("approved", review.approved)
+            w.member("at", review.at)
+            w.member("by", review.by)
+            w.member("pending", review.pending)
+            w.member("rejected", review.rejected)
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    /// The savings object, or null.
+    static func write(_ savings: PlanSavings?, to w: inout JSONWriter) {
+        guard let savings else { return w.null() }
+        w.beginObject()
+        w.member("annualSavings", savings.annualSavings)
+        w.member("currency", savings.currency)
+        w.member("monthlySavings", savings.monthlySavings)
+        w.member("source", savings.source)
         w.endObject()
     }
 

@@ -130,30 +130,11 @@ public enum PlanShowRenderer {
         w.member("problems", status.problems)
         w.member("readyToApply", status.readyToApply)
         w.key("reviews")
-        w.beginArray()
-        for review in plan.reviews {
-            w.beginObject()
-            w.member("approved", review.approved)
-            w.member("at", review.at)
-            w.member("by", review.by)
-            w.member("pending", review.pending)
-            w.member("rejected", review.rejected)
-            w.endObject()
-        }
-        w.endArray()
+        PlanCodec.write(plan.reviews, to: &w)
         w.key("rules")
         PlanCodec.write(plan.rules, to: &w)
         w.key("savings")
-        if let savings = plan.savings {
-            w.beginObject()
-            w.member("annualSavings", savings.annualSavings)
-            w.member("currency", savings.currency)
-            w.member("monthlySavings", savings.monthlySavings)
-            w.member("source", savings.source)
-            w.endObject()
-        } else {
-            w.null()
-        }
+        PlanCodec.write(plan.savings, to: &w)
         w.member("schemaVersion", 1)
         w.member("tool", plan.tool)
         w.endObject()
