@@ -73,7 +73,7 @@ public struct Verifier: Sendable {
                 let ids = Set(current.map(\.groupId))
                 let missing = (action.targetGroups ?? []).filter { !ids.contains($0.groupId) }
                 return missing.isEmpty
-                    ? entry(true, "in every group to re-add")
+                    ? entry(true, "in " + (action.targetGroups ?? []).map(\.name).joined(separator: ", "))
                     : entry(false, "not in " + missing.map(\.name).joined(separator: ", "))
             case .suspend, .restoreAccess:
                 guard let orgId else {

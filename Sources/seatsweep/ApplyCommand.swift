@@ -62,7 +62,9 @@ struct ApplyCommand: AsyncParsableCommand {
             let client = AtlassianClient(
                 http: http, endpoints: endpoints, credentials: credentials, dryRun: dryRun,
                 onRequest: { console.out($0) })
-            let options = PlanApplier.Options(dryRun: dryRun, concurrency: connection.concurrency, orgId: orgId)
+            // A dry run goes one request at a time, so its printed requests read in plan order.
+            let options = PlanApplier.Options(
+                dryRun: dryRun, concurrency: dryRun ? 1 : connection.concurrency, orgId: orgId)
             let showProgress = Console.stderrIsTerminal && !dryRun
             let preflight = PlanApplier(client: client, journal: nil, now: { Clock.now() }, options: options)
             if try await preflight.preflight(loaded, actions: actions) == nil,

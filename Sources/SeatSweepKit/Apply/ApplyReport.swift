@@ -64,7 +64,8 @@ public struct ApplyReport: Sendable, Equatable {
         return "organisation"
     }
 
-    /// The summary printed at the end of a run; failures listed with their reasons.
+    /// The report printed at the end of a run: one line per approved action, then the counts,
+    /// and for failures what to do next.
     public func render() -> String {
         var lines: [String] = []
         let counts = Outcome.allCases.compactMap { o -> String? in
@@ -74,15 +75,17 @@ public struct ApplyReport: Sendable, Equatable {
         lines.append(
             (dryRun ? "seatsweep apply --dry-run" : "seatsweep apply") + ", plan \(planId): \(entries.count) approved "
                 + "action\(entries.count == 1 ? "" : "s"): " + counts.joined(separator: ", "))
-        let problems = entries.filter { !$0.outcome.isSuccess }
-        if !problems.isEmpty {
-            lines.append("not done:")
-            for e in problems {
-                lines.append(
-                    "  \(e.actionId)  \(e.outcome.rawValue)  \(e.kind.rawValue)  \(e.target)  "
-                        + TerminalText.safe(e.name, limit: 60) + ": " + TerminalText.safe(e.detail, limit: 300))
-            }
-            lines.append("  run the same `seatsweep apply` again to retry them; finished actions are not repeated")
+        lines += TextColumns.align(
+            entries.map { e in
+                [
+                    e.outcome.rawValue, e.actionId, e.kind.rawValue, TerminalText.safe(e.target, limit: 60),
+                    TerminalText.safe(e.name, limit: 60) + ": " + TerminalText.safe(e.detail, limit: 300),
+                ]
+            })
+        if !allSucceeded {
+            lines.append(
+                "\(entries.count { !$0.outcome.isSuccess }) action(s) not done; run the same `seatsweep apply` again "
+                    + "to retry them (finished actions are not repeated)")
         }
         return lines.joined(separator: "\n")
     }

@@ -68,13 +68,14 @@ public struct VerificationReport: Sendable, Equatable {
     /// The table printed to a person.
     public func render() -> String {
         var lines = ["seatsweep verify, plan \(planId), live state read at \(checkedAt)"]
-        for e in entries {
-            lines.append(
-                "  \(e.actionId)  \(e.status.rawValue.padding(13))  \(e.kind.rawValue.padding(21))  "
-                    + "\(TerminalText.safe(e.target, limit: 60).padding(22))  "
-                    + TerminalText.safe(e.name, limit: 60)
-                    + (e.detail.isEmpty ? "" : ": " + TerminalText.safe(e.detail, limit: 300)))
-        }
+        lines += TextColumns.align(
+            entries.map { e in
+                [
+                    e.actionId, e.status.rawValue, e.kind.rawValue, TerminalText.safe(e.target, limit: 60),
+                    TerminalText.safe(e.name, limit: 60)
+                        + (e.detail.isEmpty ? "" : ": " + TerminalText.safe(e.detail, limit: 300)),
+                ]
+            })
         let counts = Status.allCases.compactMap { s -> String? in
             let n = count(s)
             return n == 0 ? nil : "\(n) \(s.rawValue)"
@@ -117,12 +118,5 @@ public struct VerificationReport: Sendable, Equatable {
         w.member("schemaVersion", 1)
         w.endObject()
         return w.bytes
-    }
-}
-
-extension String {
-    /// Left-aligned in `width` characters (longer text is kept whole).
-    func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }
