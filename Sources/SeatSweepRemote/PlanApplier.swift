@@ -74,7 +74,11 @@ public struct PlanApplier: Sendable {
     public func run(_ plan: Plan, actions: [PlanAction], prior: JournalState) async -> ApplyReport {
         let context = Context(
             applier: self, resolver: GrantingGroupResolver(client: client, rules: plan.rules), rules: plan.rules,
-            prior: prior, stop: StopSignal())
+            prior: prior, stop: StopSignal(),
+            approvedRemovals: Set(
+                actions.filter { $0.kind == .removeProductAccess }.map {
+                    Context.removalKey($0.accountId, $0.site ?? "", $0.product ?? "")
+                }))
         if !options.dryRun, let journal {
             let run = JournalRun(
                 at: now().iso, tool: "seatsweep \(SeatSweepVersion.current)", planId: plan.planId,
@@ -138,6 +142,12 @@ struct Context: Sendable {
     let rules: PlanRules
     let prior: JournalState
     let stop: StopSignal
+    /// `account|site|product` of every approved removal in this run.
+    let approvedRemovals: Set<String>
+
+    static func removalKey(_ account: String, _ site: String, _ product: String) -> String {
+        "\(account)|\(site)|\(product)"
+    }
 
     var client: AtlassianClient { applier.client }
     var dryRun: Bool { applier.options.dryRun }
@@ -205,10 +215,12 @@ struct Context: Sendable {
             return await end(action, .alreadyDone, "the site does not know the account (404); nothing grants access")
         }
         let settlement = ActionSteps.removal(granting: granting, current: current, inFlight: inFlight)
-        let protection = AccessRules.protection(
-            accountId: action.accountId, email: action.email, groups: current.map(\.name), rules: rules)
+        var skip = AccessRules.protection(
+            accountId: action.accountId, email: action.email, groups: current.map(\.name), rules: rules
+        ).map { "protected now (\($0))" }
+        if skip == nil { skip = try await overreach(action, site: site, product: product, groups: settlement.groups) }
         return try await carryOut(
-            action, site: site, settlement, step: .removeGroup, protection: protection,
+            action, site: site, settlement, step: .removeGroup, skip: skip,
             nothingToDo: "in no group that grants \(product) on \(site)")
     }
 
@@ -226,15 +238,32 @@ struct Context: Sendable {
         }
         let settlement = ActionSteps.restore(targets: targets, current: current, inFlight: inFlight)
         return try await carryOut(
-            action, site: site, settlement, step: .addGroup, protection: nil,
-            nothingToDo: "already in every group to re-add")
+            action, site: site, settlement, step: .addGroup, skip: nil, nothingToDo: "already in every group to re-add")
     }
 
-    /// The common end of a group action: settle what the journal left in flight, stop for a
-    /// protection, then send the changes still needed (or print them in a dry run).
+    /// Why leaving `groups` would take more than the plan approves, or nil: a group that also
+    /// grants another product, whose removal for this account on this site is not approved too.
+    func overreach(_ action: PlanAction, site: String, product: String, groups: [PlanGroup]) async throws -> String? {
+        for group in groups {
+            let others = try await remote { () throws(RemoteError) in
+                try await resolver.otherProducts(of: group, besides: product, site: site)
+            }
+            let unapproved = others.filter {
+                !approvedRemovals.contains(Context.removalKey(action.accountId, site, $0))
+            }
+            if !unapproved.isEmpty {
+                return "leaving \(group.name) would also take " + unapproved.joined(separator: ", ")
+                    + ", which the plan does not remove"
+            }
+        }
+        return nil
+    }
+
+    /// The common end of a group action: settle what the journal left in flight, stop when the
+    /// action must be skipped, then send the changes still needed (or print them in a dry run).
     func carryOut(
         _ action: PlanAction, site: String, _ settlement: ActionSteps.Settlement, step: JournalStep,
-        protection: String?, nothingToDo: String
+        skip: String?, nothingToDo: String
     ) async throws -> ApplyReport.Entry {
         let adding = step == .addGroup
         var changed: [String] = []
@@ -247,13 +276,13 @@ struct Context: Sendable {
                 intent, .skipped,
                 "read back: \(adding ? "not" : "still") a member, so the request did not take effect; sent again")
         }
-        if let protection { return await end(action, .skipped, "protected now (\(protection)); nothing sent") }
         let verb = adding ? "re-added to" : "removed from"
         if settlement.groups.isEmpty {
             return changed.isEmpty
                 ? await end(action, .alreadyDone, nothingToDo)
                 : await end(action, .done, "\(verb) " + changed.joined(separator: ", ") + " (confirmed by read-back)")
         }
+        if let skip { return await end(action, .skipped, "\(skip); nothing sent") }
         if dryRun {
             for group in settlement.groups {
                 _ =

@@ -146,6 +146,27 @@ import Testing
         #expect(world.simulator.requestLog.allSatisfy { $0.method != "DELETE" })
     }
 
+    @Test func aGroupThatAlsoGrantsAnotherProductIsLeftOnlyWhenThatRemovalIsApprovedToo() async throws {
+        let world = World()
+        world.simulator.setRole(site: "acme", key: "jira-servicedesk", name: "JSM", groupIds: ["g-jsw"])
+        let plan = world.plan()
+        let alone = try await world.applier(MemoryJournal()).run(
+            plan, actions: [plan.actions[0]], prior: JournalState())
+        #expect(alone.entries.first?.outcome == .skipped)
+        #expect(
+            alone.entries.first?.detail
+                == "leaving jira-software-users would also take jira-service-management, which the plan does not remove; "
+                + "nothing sent")
+        #expect(world.simulator.requestLog.allSatisfy { $0.method == "GET" })
+        let both = world.plan(extra: [world.action(.removeProductAccess, World.ana, product: "jira-service-management")]
+        )
+        let jira = try #require(both.actions.first { $0.product == "jira" && $0.accountId == World.ana })
+        let jsm = try #require(both.actions.first { $0.product == "jira-service-management" })
+        let report = try await world.applier(MemoryJournal()).run(both, actions: [jira, jsm], prior: JournalState())
+        #expect(report.entries.map(\.outcome) == [.done, .alreadyDone], "\(report.render())")
+        #expect(!world.simulator.members(site: "acme", groupId: "g-jsw").contains(World.ana))
+    }
+
     @Test func theAccountRunningApplyIsNeverTouched() async throws {
         let world = World()
         let plan = world.plan(extra: [world.action(.removeProductAccess, World.runner, product: "jira")])
