@@ -45,6 +45,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "seatsweep-bench",
+            dependencies: []
+        ),
         .testTarget(
             name: "SeatSweepKitTests",
             dependencies: ["SeatSweepKit"],

@@ -10,10 +10,14 @@ public struct Audit: Sendable {
         public var generatedAt: Timestamp
         public var toolVersion: String
         public var dateOrder: NumericDateOrder?
+        /// Threads ingest may use for a large CSV.
+        public var parallelism = 1
+        /// `--pricing`; nil leaves every money figure null.
+        public var pricing: PricingFile?
 
         public init(
             policy: Policy = Policy(), asOf: Day? = nil, today: Day, generatedAt: Timestamp, toolVersion: String,
-            dateOrder: NumericDateOrder? = nil
+            dateOrder: NumericDateOrder? = nil, pricing: PricingFile? = nil
         ) {
             self.policy = policy
             self.asOf = asOf
@@ -21,6 +25,7 @@ public struct Audit: Sendable {
             self.generatedAt = generatedAt
             self.toolVersion = toolVersion
             self.dateOrder = dateOrder
+            self.pricing = pricing
         }
     }
 
@@ -38,7 +43,9 @@ public struct Audit: Sendable {
 
     public func run(_ files: [InputFile]) throws(SeatSweepError) -> Result {
         var diagnostics = DiagnosticLog()
-        let directory = try Ingestor(dateOrder: options.dateOrder).run(files, diagnostics: &diagnostics)
+        for warning in options.pricing?.warnings ?? [] { diagnostics.append(warning) }
+        let directory = try Ingestor(dateOrder: options.dateOrder, parallelism: options.parallelism)
+            .run(files, diagnostics: &diagnostics)
         let asOf: Day
         let asOfSource: String
         if let given = options.asOf {
@@ -56,8 +63,15 @@ public struct Audit: Sendable {
                     "\(findings.seatsActiveAfterAsOf) seats were last active after the audit date \(asOf.iso); "
                         + "they count as active (is --as-of right?)"))
         }
-        let plan = Planner(generatedAt: options.generatedAt, toolVersion: options.toolVersion)
-            .run(findings, directory: directory, diagnostics: &diagnostics)
+        let calculator = options.pricing.map { SavingsCalculator(pricing: $0, asOf: asOf) }
+        let savings = try calculator?.run(findings)
+        // The plan records what its own actions save, inside its digest.
+        let plan = try Planner(generatedAt: options.generatedAt, toolVersion: options.toolVersion)
+            .run(findings, directory: directory, diagnostics: &diagnostics) {
+                plan throws(SeatSweepError) -> PlanSavings? in
+                guard let calculator else { return nil }
+                return PlanSavings(try calculator.run(findings, plan: plan))
+            }
         let summary = Summary(
             tool: "seatsweep \(options.toolVersion)", asOf: asOf, asOfSource: asOfSource,
             generatedAt: options.generatedAt,
@@ -65,7 +79,7 @@ public struct Audit: Sendable {
             accounts: directory.accounts.count, protectedAccounts: findings.protectedAccounts.count,
             planId: plan.planId,
             planDigest: plan.digest, planActions: plan.actions.count, errors: diagnostics.errors,
-            warnings: diagnostics.warnings, savings: nil)
+            warnings: diagnostics.warnings, savings: savings)
         return Result(directory: directory, findings: findings, plan: plan, summary: summary, diagnostics: diagnostics)
     }
 }

@@ -30,6 +30,9 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "Policy file (YAML): thresholds, grace, protected accounts, action.")
     var policy: String?
 
+    @Option(help: "Pricing file (YAML): what each subscription costs, to report what removals save.")
+    var pricing: String?
+
     @Option(help: "Output directory.")
     var out = "seatsweep-report"
 
@@ -92,9 +95,14 @@ struct AuditCommand: AsyncParsableCommand {
                 asOf: asOf.flatMap { Day(iso: $0) }, today: now.day, generatedAt: now,
                 toolVersion: SeatSweepVersion.current,
                 dateOrder: dateFormat.flatMap { NumericDateOrder(format: $0) })
+            options.parallelism = ProcessInfo.processInfo.activeProcessorCount
             if let policy {
                 let (text, data) = try Files.readText(policy, what: "policy file")
                 options.policy = try PolicyLoader.load(text, path: policy, sha256: Ingestor.sha256Hex(data))
+            }
+            if let pricing {
+                let (text, data) = try Files.readText(pricing, what: "pricing file")
+                options.pricing = try PricingLoader.load(text, path: pricing, sha256: Ingestor.sha256Hex(data))
             }
             var files: [InputFile] = []
             for path in inputs { files.append(InputFile(path: path, data: try Files.read(path))) }

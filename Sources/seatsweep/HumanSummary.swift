@@ -35,6 +35,7 @@ enum HumanSummary {
             "\(s.groups.reduce(0) { $0 + $1.protected })", "\(s.candidates)",
         ])
         lines += format(table).map { "  " + $0 }
+        lines += savingsLines(s)
         lines.append("")
         lines.append(
             "  \(s.accounts) accounts, \(s.protectedAccounts) protected; \(s.candidates) candidate seats in "
@@ -57,15 +58,15 @@ enum HumanSummary {
         }
     }
 
-    /// Left-aligns text columns and right-aligns numbers.
-    static func format(_ rows: [[String]]) -> [String] {
+    /// Left-aligns the `left` (text) columns and right-aligns the others (numbers).
+    static func format(_ rows: [[String]], left: Set<Int> = [0, 1]) -> [String] {
         guard let first = rows.first else { return [] }
         var widths = Array(repeating: 0, count: first.count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         return rows.map { row in
             row.enumerated().map { i, cell in
                 let pad = String(repeating: " ", count: widths[i] - cell.count)
-                return i < 2 ? cell + pad : pad + cell
+                return left.contains(i) ? cell + pad : pad + cell
             }.joined(separator: "  ").trimmingTrailingSpaces
         }
     }

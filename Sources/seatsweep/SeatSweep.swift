@@ -14,7 +14,8 @@ struct SeatSweep: AsyncParsableCommand {
             """,
         version: SeatSweepVersion.current,
         subcommands: [
-            AuditCommand.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, UndoCommand.self,
+            AuditCommand.self, InitCommand.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self,
+            UndoCommand.self,
         ]
     )
 }

@@ -49,11 +49,24 @@ import Testing
         #expect(result.directory.accounts.count > 0)
     }
 
-    @Test func goldenSummaryAndPlan() throws {
-        let result = try TestSupport.audit(
-            [TestSupport.input(TestSupport.sample("directory-export.csv"), as: "Samples/directory-export.csv")],
-            policy: Self.policy)
-        try TestSupport.assertGolden(SummaryRenderer.render(result.summary), "directory-summary.json")
-        try TestSupport.assertGolden(PlanCodec.encode(result.plan), "directory-plan.json")
+    /// Each sample with an audit date suited to its era, and the golden file stem.
+    static let goldenCases: [(files: [String], asOf: String, golden: String)] = [
+        (["directory-export.csv"], "2026-11-01", "directory"),
+        (["legacy-site-export.csv"], "2018-07-01", "legacy-site"),
+        (["transitional-export.csv"], "2021-09-01", "transitional"),
+        (["managed-accounts-export.csv"], "2026-11-01", "managed-accounts"),
+        (
+            ["api/org-users-v1.json", "api/last-active-dates-5b10ac8d82e05b22cc7d4f02.json", "api/users-search.json"],
+            "2026-11-01", "api"
+        ),
+    ]
+
+    @Test(arguments: goldenCases.map(\.golden))
+    func goldenSummaryAndPlan(golden: String) throws {
+        let c = Self.goldenCases.first { $0.golden == golden }!
+        let inputs = try c.files.map { try TestSupport.input(TestSupport.sample($0), as: "Samples/" + $0) }
+        let result = try TestSupport.audit(inputs, policy: Self.policy, asOf: Day(iso: c.asOf))
+        try TestSupport.assertGolden(SummaryRenderer.render(result.summary), "\(golden)-summary.json")
+        try TestSupport.assertGolden(PlanCodec.encode(result.plan), "\(golden)-plan.json")
     }
 }

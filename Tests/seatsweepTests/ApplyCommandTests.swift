@@ -40,20 +40,15 @@ import Testing
         #expect(sim.requestLog.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: journal))
 
-        // Review from a CSV: everything approved but Nadia (inside her grace period's edge).
+        // Review from a CSV, in the words reviewers type: everything approved but Nadia.
+        let ids = try CLI.actionIds(plan)
+        let words = ["approve", "yes", "x", "approved", "Approve", "y", "APPROVE"]
+        var csv = "id,Name,Decision\n"
+        for (i, (key, id)) in ids.sorted(by: { $0.key < $1.key }).enumerated() {
+            csv += "\(id),\(key),\(key.hasPrefix("Nadia") ? "reject" : words[i % words.count])\n"
+        }
         let review = scratch.path("review.csv")
-        try """
-        id,Name,Decision
-        2a2833c7b21e,Ana Souza,approve
-        6b062cb75e93,Kai Müller,yes
-        223da0bcc416,Kai Müller,x
-        158b5b006163,Nadia Rahman,reject
-        081e241ca18d,Hiro Tanaka,approved
-        382f02c00bac,Oskar Lind,Approve
-        b72bdf3c353b,Giulia Rossi,y
-        8dc2a42e85ab,Oskar Lind,APPROVE
-
-        """.write(toFile: review, atomically: true, encoding: .utf8)
+        try csv.write(toFile: review, atomically: true, encoding: .utf8)
         let reviewed = try seatsweep(["plan", "review", plan, "--by", "Lena Lead", "--from", review])
         #expect(reviewed.status == 0, "\(reviewed.stderr)")
         #expect(reviewed.stdout.contains("7 approved, 1 rejected"))
@@ -238,7 +233,8 @@ import Testing
         defer { scratch.remove() }
         let atlassian = try SimulatedAtlassian.sample()
         let plan = try CLI.auditSample(into: scratch)
-        #expect(try seatsweep(["plan", "review", plan, "--by", "Lena", "--approve", "2a2833c7b21e"]).status == 0)
+        let ana = try #require(try CLI.actionIds(plan)["Ana Souza confluence@acme"])
+        #expect(try seatsweep(["plan", "review", plan, "--by", "Lena", "--approve", ana]).status == 0)
         #expect(try seatsweep(["apply", plan] + atlassian.connection).status == 0)
         // A new audit (another generation time) writes a different plan beside the old journal.
         let again = try CLI.run(
@@ -258,7 +254,7 @@ import Testing
         let before = try Data(contentsOf: URL(fileURLWithPath: plan))
         for args in [
             ["plan", "review", plan, "--by", "A"],
-            ["plan", "review", plan, "--by", "A", "--approve-all", "--approve", "2a2833c7b21e"],
+            ["plan", "review", plan, "--by", "A", "--approve-all", "--approve", "x"],
             ["plan", "review", plan, "--by", "A", "--approve", "x", "--reject", "x"],
             ["plan", "review", plan, "--by", "", "--approve-all"],
         ] {

@@ -1,21 +1,170 @@
 import Foundation
 import Testing
 
-/// `seatsweep audit` as a process: exit codes, messages, and what it writes.
+/// `seatsweep audit` as a process: exit codes, messages, and what it writes (or does not).
 @Suite struct AuditCommandTests {
+    static let sampleArgs = ["Samples/directory-export.csv", "--policy", "Samples/policy.yml", "--as-of", "2026-11-01"]
+
     @Test func sampleRunWritesPrivateFiles() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("report").path
-        let run = try CLI.run([
-            "audit", "Samples/directory-export.csv", "--policy", "Samples/policy.yml", "--as-of", "2026-11-01", "--out",
-            out,
-        ])
+        let run = try CLI.run(["audit"] + Self.sampleArgs + ["--out", out])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("8 candidate seats"))
+        #expect(run.stdout.contains("as of 2026-11-01 (from --as-of)"))
         for name in ["summary.json", "plan.json", "users.csv"] {
             let attributes = try FileManager.default.attributesOfItem(atPath: out + "/" + name)
             #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(name) must be 0600")
+            #expect(run.stdout.contains(out + "/" + name))
         }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func jsonFlagPrintsTheSummary() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run(["audit"] + Self.sampleArgs + ["--out", dir.path, "--json", "--format", "json"])
+        #expect(run.status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        #expect((summary?["totals"] as? [String: Any])?["candidates"] as? Int == 8)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("users.csv").path))
+    }
+
+    @Test func sameInputsGiveByteIdenticalOutputs() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a").path
+        let b = dir.appendingPathComponent("b").path
+        let c = dir.appendingPathComponent("c").path
+        #expect(try CLI.run(["audit"] + Self.sampleArgs + ["--out", a]).status == 0)
+        #expect(try CLI.run(["audit"] + Self.sampleArgs + ["--out", b]).status == 0)
+        #expect(
+            try CLI.run(["audit"] + Self.sampleArgs + ["--out", c], environment: ["SOURCE_DATE_EPOCH": "1793606400"])
+                .status == 0)
+        for name in ["summary.json", "plan.json", "users.csv"] {
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: a + "/" + name))
+                    == Data(contentsOf: URL(fileURLWithPath: b + "/" + name)))
+        }
+        // A different generation time changes only generatedAt, expiresAt, planId and the digest.
+        for name in ["summary.json", "plan.json"] {
+            let x = try Self.normalised(a + "/" + name)
+            let y = try Self.normalised(c + "/" + name)
+            #expect(x == y, "\(name) differs beyond generatedAt/planId")
+        }
+    }
+
+    static func normalised(_ path: String) throws -> String {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.split(separator: "\n").filter { line in
+            !["\"generatedAt\"", "\"expiresAt\"", "\"planId\"", "\"digest\""].contains { line.contains($0) }
+        }.joined(separator: "\n")
+    }
+
+    /// A bad input fails with exit 1, names the file (and line/column), and leaves the previous
+    /// report byte for byte as it was.
+    @Test(arguments: [
+        (
+            "unterminated.csv", "User id,User name,email,User status\nu1,\"Ann,a@x.example,Active\n",
+            "unterminated.csv:2:4: error:"
+        ),
+        ("unknown.csv", "Name,Cost centre\nAnn,42\n", "unknown.csv:1:1: error: unknown layout"),
+        (
+            "missing.csv", "User id,User name,email\nu1,A,a@x.example\n",
+            "missing.csv:1:1: error: missing required column 'User status'"
+        ),
+        ("empty.csv", "", "empty.csv: error: the file is empty"),
+        ("binary.csv", "PK\u{3}\u{4}\u{0}\u{0}", "binary.csv: error: this is a zip archive"),
+        ("latin1.csv", "", "latin1.csv:2:5: error: the text is not valid UTF-8"),
+        ("broken.json", "{\"data\": [\n{\"accountId\": }]}", "broken.json:2:15: error: invalid JSON"),
+        (
+            "dates.csv", "User id,User name,email,User status,Added to org\nu1,A,a@x.example,Active,01/02/2024\n",
+            "dates.csv:2:25: error: column 'Added to org'"
+        ),
+    ])
+    func badInputFailsAndWritesNothing(name: String, content: String, expected: String) throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("report")
+        #expect(try CLI.run(["audit"] + Self.sampleArgs + ["--out", out.path]).status == 0)
+        let before = CLI.snapshot(out)
+        var data = Data(content.utf8)
+        if name == "latin1.csv" {
+            data =
+                Data("User id,User name,email,User status\nu1,M".utf8) + Data([0xFC])
+                + Data("ller,m@x.example,Active\n".utf8)
+        }
+        try data.write(to: dir.appendingPathComponent(name))
+        let run = try CLI.run(["audit", name, "--out", out.path], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains(expected), "stderr was: \(run.stderr)")
+        #expect(run.stderr.contains("hint:"))
+        #expect(run.stdout.isEmpty)
+        #expect(CLI.snapshot(out) == before, "the previous report changed")
+    }
+
+    @Test func missingPathFailsAndCreatesNothing() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run(["audit", "no-such-export.csv", "--out", "report"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("no-such-export.csv: error: no such file"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("report").path))
+    }
+
+    @Test func badPolicyFailsWithItsLine() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "graceDays: -3\n".write(to: dir.appendingPathComponent("policy.yml"), atomically: true, encoding: .utf8)
+        let export = CLI.root.appendingPathComponent("Samples/directory-export.csv").path
+        let run = try CLI.run(["audit", export, "--policy", "policy.yml", "--out", "r"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("policy.yml:1:12: error: graceDays must be between 0 and 3650, not -3"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("r").path))
+    }
+
+    @Test func strictTurnsWarningsIntoExit2AndWritesNothing() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv =
+            "User id,User name,email,User status,Last seen in Jira - acme,Jira - acme\nu1,A,a@x.example,Active,1 Jan 2026,Mystery\n"
+        try csv.write(to: dir.appendingPathComponent("w.csv"), atomically: true, encoding: .utf8)
+        let lenient = try CLI.run(["audit", "w.csv", "--out", "lenient"], in: dir)
+        #expect(lenient.status == 0)
+        #expect(lenient.stderr.contains("w.csv:2:36: warning: unknown access 'Mystery' in 'Jira - acme'"))
+        let strict = try CLI.run(["audit", "w.csv", "--out", "strict", "--strict"], in: dir)
+        #expect(strict.status == 2)
+        #expect(strict.stderr.contains("under --strict; nothing was written"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("strict").path))
+    }
+
+    @Test(arguments: [
+        (["audit"], "give at least one input"),
+        (["audit", "x.csv", "--as-of", "1/11/2026"], "--as-of must be a date like 2026-11-01"),
+        (["audit", "x.csv", "--format", "pdf"], "unknown format 'pdf'"),
+        (["audit", "x.csv", "--date-format", "banana"], "--date-format must be a pattern"),
+        (["audit", "x.csv", "--no-such-flag"], "Unknown option"),
+    ])
+    func usageErrorsExit64(args: [String], message: String) throws {
+        let run = try CLI.run(args)
+        #expect(run.status == 64)
+        #expect(run.stderr.contains(message), "stderr was: \(run.stderr)")
+    }
+
+    @Test func severalInputsAndAPIDumps() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run([
+            "audit", "Samples/api/org-users-v1.json", "Samples/api/last-active-dates-5b10ac8d82e05b22cc7d4f02.json",
+            "Samples/api/users-search.json", "--as-of", "2026-11-01", "--out", dir.path, "--format", "json",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("summary.json")))
+            as? [String: Any]
+        let inputs = summary?["inputs"] as? [[String: Any]]
+        #expect(inputs?.map { $0["layout"] as? String } == ["api-v1-users", "api-last-active-dates", "api-v2-search"])
     }
 }

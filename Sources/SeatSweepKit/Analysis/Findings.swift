@@ -3,7 +3,7 @@ public struct Findings: Sendable {
     public var asOf: Day
     public var policy: Policy
     /// Every billable seat, in account order.
-    public var seats: [SeatFinding]
+    public var seats: SeatFindings
     /// Protected accounts that hold at least one seat, with every reason, in account order.
     public var protectedAccounts: [ProtectedAccount]
     /// Counts per (product, site), sorted by product then site.
@@ -28,10 +28,124 @@ public struct SeatFinding: Sendable {
     public var protection: String?
     /// False when the policy leaves this product out of the plan.
     public var inScope: Bool
+    /// The seat's evidence and the rule values, for `reason`.
+    public var lastActive: LastActive
+    public var threshold: Int
+    public var graceDays: Int
+    public var addedToOrg: AddedDate?
+    /// Days from joining to the audit date, when the join day is known.
+    public var joinedDaysAgo: Int?
+
     /// An inactive seat of an unprotected account, in scope: a plan action.
     public var isCandidate: Bool { status == .inactive && protection == nil && inScope }
+
     /// One line explaining the verdict, for reports and the plan.
-    public var reason: String
+    public var reason: String {
+        var text = baseReason
+        if let protection, status == .inactive {
+            text += "; protected: \(protection)"
+        } else if !inScope, status == .inactive {
+            text += "; product left out by the policy"
+        }
+        return text
+    }
+
+    private var baseReason: String {
+        let graceNote = "joined \(joinedDaysAgo ?? 0) days ago, within the \(graceDays)-day grace period"
+        switch lastActive {
+        case .on(let day):
+            let days = daysInactive ?? 0
+            switch status {
+            case .grace: return "last active \(day.iso) (\(days) days ago) but \(graceNote)"
+            case .inactive: return "no use for \(days) days (more than \(threshold)); last active \(day.iso)"
+            default: return "last active \(day.iso) (\(days) days ago, threshold \(threshold))"
+            }
+        case .never:
+            if status == .grace { return "never used; \(graceNote)" }
+            switch addedToOrg {
+            case .on(let added):
+                return "never used; joined \(added.iso) (\(joinedDaysAgo ?? 0) days ago, grace \(graceDays))"
+            case .before(let day): return "never used; joined before \(day.iso)"
+            case nil: return "never used; join date unknown, so no grace period"
+            }
+        case .atLeastDaysAgo(let days):
+            switch status {
+            case .grace: return "no recent use but \(graceNote)"
+            case .inactive: return "no use for at least \(days) days (more than \(threshold))"
+            default: return "no use for at least \(days) days, which does not prove more than \(threshold)"
+            }
+        case .unknown:
+            return "no activity data for this seat"
+        }
+    }
+}
+
+/// Every billable seat's verdict, stored compactly (12 bytes a seat) and expanded into a
+/// `SeatFinding` when read, so a million-account audit does not hold millions of strings.
+public struct SeatFindings: RandomAccessCollection, Sendable {
+    /// The compact verdict for one seat.
+    struct Verdict: Sendable {
+        var account: Int32
+        var seat: UInt16
+        var status: SeatStatus
+        var flags: UInt8
+        /// Days inactive, or `Int32.min` for none.
+        var days: Int32
+
+        static let neverAccessed: UInt8 = 1
+        static let inScope: UInt8 = 2
+    }
+
+    let accounts: [Account]
+    let verdicts: [Verdict]
+    /// Per account: the index into `protections`, or -1.
+    let protectionIndex: [Int32]
+    let protections: [String]
+    let policy: Policy
+    let asOf: Day
+
+    init(
+        accounts: [Account], verdicts: [Verdict], protectionIndex: [Int32], protections: [String], policy: Policy,
+        asOf: Day
+    ) {
+        self.accounts = accounts
+        self.verdicts = verdicts
+        self.protectionIndex = protectionIndex
+        self.protections = protections
+        self.policy = policy
+        self.asOf = asOf
+    }
+
+    /// No seats (for findings built by hand in tests and previews).
+    public init() {
+        self.init(
+            accounts: [], verdicts: [], protectionIndex: [], protections: [], policy: Policy(), asOf: Day(ordinal: 0))
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { verdicts.count }
+
+    public subscript(position: Int) -> SeatFinding {
+        let v = verdicts[position]
+        let a = Int(v.account)
+        let account = accounts[a]
+        let seat = account.seats[Int(v.seat)]
+        let p = protectionIndex[a]
+        var joined: Int?
+        if case .on(let added) = account.addedToOrg { joined = asOf - added }
+        return SeatFinding(
+            account: a, seat: Int(v.seat), product: seat.product, site: seat.site, status: v.status,
+            daysInactive: v.days == Int32.min ? nil : Int(v.days), neverAccessed: v.flags & Verdict.neverAccessed != 0,
+            protection: p >= 0 ? protections[Int(p)] : nil, inScope: v.flags & Verdict.inScope != 0,
+            lastActive: seat.lastActive, threshold: policy.threshold(for: seat.product), graceDays: policy.graceDays,
+            addedToOrg: account.addedToOrg, joinedDaysAgo: joined)
+    }
+
+    /// Whether the seat at `position` is a plan candidate, without expanding it.
+    func isCandidate(_ position: Int) -> Bool {
+        let v = verdicts[position]
+        return v.status == .inactive && protectionIndex[Int(v.account)] < 0 && v.flags & Verdict.inScope != 0
+    }
 }
 
 /// The activity verdict on a seat, before protections.

@@ -17,43 +17,69 @@ public struct InactivityAnalyzer: Sendable {
     }
 
     public func run(_ directory: Directory) -> Findings {
-        var seats: [SeatFinding] = []
+        var verdicts: [SeatFindings.Verdict] = []
+        verdicts.reserveCapacity(directory.accounts.count * 2)
+        var protectionIndex = [Int32](repeating: -1, count: directory.accounts.count)
+        var protectionTexts: [String] = []
         var protected: [ProtectedAccount] = []
-        var groups: [String: SeatGroupCounts] = [:]
+        // Counts per (product, site), found through a small cache keyed by the seat's strings.
+        var groupIndex: [String: Int] = [:]
+        var groups: [SeatGroupCounts] = []
+        var lastKey: (String, String, Int) = ("\u{0}", "\u{0}", -1)
         var afterAsOf = 0
         for (a, account) in directory.accounts.enumerated() where !account.seats.isEmpty {
             let reasons = protections(account)
-            if !reasons.isEmpty { protected.append(ProtectedAccount(account: a, reasons: reasons)) }
+            if !reasons.isEmpty {
+                protected.append(ProtectedAccount(account: a, reasons: reasons))
+                protectionIndex[a] = Int32(protectionTexts.count)
+                protectionTexts.append(reasons[0])
+            }
             guard isBillable(account) else { continue }
             let grace = inGrace(account)
+            let isProtected = !reasons.isEmpty
             for (s, seat) in account.seats.enumerated() {
-                var finding = judge(seat, account: account, grace: grace)
-                finding.account = a
-                finding.seat = s
-                finding.protection = reasons.first
-                finding.inScope = policy.includes(seat.product)
+                let inScope = policy.includes(seat.product)
+                let (status, days) = judge(
+                    seat.lastActive, threshold: policy.threshold(for: seat.product), grace: grace)
                 if case .on(let day) = seat.lastActive, day > asOf { afterAsOf += 1 }
-                if let protection = finding.protection, finding.status == .inactive {
-                    finding.reason += "; protected: \(protection)"
-                } else if !finding.inScope, finding.status == .inactive {
-                    finding.reason += "; product left out by the policy"
+                let never = seat.lastActive == .never
+                var flags: UInt8 = 0
+                if never { flags |= SeatFindings.Verdict.neverAccessed }
+                if inScope { flags |= SeatFindings.Verdict.inScope }
+                verdicts.append(
+                    SeatFindings.Verdict(
+                        account: Int32(a), seat: UInt16(clamping: s), status: status, flags: flags,
+                        days: days.map { Int32(clamping: $0) } ?? Int32.min))
+                let g: Int
+                if lastKey.0 == seat.product, lastKey.1 == seat.site {
+                    g = lastKey.2
+                } else {
+                    let key = seat.product + "\u{0}" + seat.site
+                    if let found = groupIndex[key] {
+                        g = found
+                    } else {
+                        g = groups.count
+                        groupIndex[key] = g
+                        var counts = SeatGroupCounts(product: seat.product, site: seat.site)
+                        counts.inScope = inScope
+                        groups.append(counts)
+                    }
+                    lastKey = (seat.product, seat.site, g)
                 }
-                let key = seat.product + "\u{0}" + seat.site
-                var counts = groups[key] ?? SeatGroupCounts(product: seat.product, site: seat.site)
-                counts.inScope = policy.includes(seat.product)
-                counts.billable += 1
-                if finding.status == .inactive { counts.inactive += 1 }
-                if finding.neverAccessed { counts.neverAccessed += 1 }
-                if finding.protection != nil { counts.protected += 1 }
-                if finding.isCandidate { counts.candidates += 1 }
-                groups[key] = counts
-                seats.append(finding)
+                groups[g].billable += 1
+                if status == .inactive { groups[g].inactive += 1 }
+                if never { groups[g].neverAccessed += 1 }
+                if isProtected { groups[g].protected += 1 }
+                if status == .inactive, !isProtected, inScope { groups[g].candidates += 1 }
             }
         }
-        let sortedGroups = groups.values.sorted { ($0.product, $0.site) < ($1.product, $1.site) }
+        let seats = SeatFindings(
+            accounts: directory.accounts, verdicts: verdicts, protectionIndex: protectionIndex,
+            protections: protectionTexts,
+            policy: policy, asOf: asOf)
         return Findings(
-            asOf: asOf, policy: policy, seats: seats, protectedAccounts: protected, groups: sortedGroups,
-            seatsActiveAfterAsOf: afterAsOf)
+            asOf: asOf, policy: policy, seats: seats, protectedAccounts: protected,
+            groups: groups.sorted { ($0.product, $0.site) < ($1.product, $1.site) }, seatsActiveAfterAsOf: afterAsOf)
     }
 
     /// Active accounts of people hold billable seats; apps and JSM customers are not billed.
@@ -68,16 +94,19 @@ public struct InactivityAnalyzer: Sendable {
         return asOf - added < policy.graceDays
     }
 
+    /// `…@connect.atlassian.com`, compared without allocating.
     static func isAppEmail(_ email: String) -> Bool {
-        email.lowercased().hasSuffix("@connect.atlassian.com")
+        let suffix = "@connect.atlassian.com".utf8
+        let utf8 = email.utf8
+        guard utf8.count >= suffix.count else { return false }
+        return zip(utf8.suffix(suffix.count), suffix).allSatisfy { a, b in a | 0x20 == b | 0x20 }
     }
 
     /// Groups whose members administer a site or product (old sites had no roles, only these).
     static func isAdminGroup(_ group: String) -> Bool {
         let g = group.lowercased()
-        return ["site-admins", "administrators", "org-admins", "jira-administrators", "confluence-administrators"]
-            .contains(g)
-            || g.hasSuffix("-admins") || g.hasSuffix("-administrators")
+        return ["site-admins", "administrators", "org-admins"].contains(g) || g.hasSuffix("-admins")
+            || g.hasSuffix("-administrators")
     }
 
     /// Every reason the account may never be in a plan, most important first.
@@ -89,10 +118,10 @@ public struct InactivityAnalyzer: Sendable {
         for group in account.groups where Self.isAdminGroup(group) {
             reasons.append("member of admin group '\(group)'")
         }
-        if let pattern = Glob.firstMatch(policy.protectAccountIds, account.id) {
+        if !policy.protectAccountIds.isEmpty, let pattern = Glob.firstMatch(policy.protectAccountIds, account.id) {
             reasons.append("account id matches policy protect.accountIds '\(pattern)'")
         }
-        if !account.email.isEmpty {
+        if !account.email.isEmpty, !policy.protectEmails.isEmpty || !policy.protectDomains.isEmpty {
             if let pattern = Glob.firstMatch(policy.protectEmails, account.email) {
                 reasons.append("email matches policy protect.emails '\(pattern)'")
             }
@@ -101,71 +130,30 @@ public struct InactivityAnalyzer: Sendable {
                 reasons.append("email domain matches policy protect.domains '\(pattern)'")
             }
         }
-        for group in account.groups {
-            if let pattern = Glob.firstMatch(policy.protectGroups, group) {
-                reasons.append("member of group '\(group)' (policy protect.groups '\(pattern)')")
+        if !policy.protectGroups.isEmpty {
+            for group in account.groups {
+                if let pattern = Glob.firstMatch(policy.protectGroups, group) {
+                    reasons.append("member of group '\(group)' (policy protect.groups '\(pattern)')")
+                }
             }
         }
         return reasons
     }
 
-    private func judge(_ seat: Seat, account: Account, grace: Bool) -> SeatFinding {
-        let threshold = policy.threshold(for: seat.product)
-        var finding = SeatFinding(
-            account: 0, seat: 0, product: seat.product, site: seat.site, status: .unknown, daysInactive: nil,
-            neverAccessed: false, protection: nil, inScope: true, reason: "")
-        let graceNote = "joined \(graceDays(account)) days ago, within the \(policy.graceDays)-day grace period"
-        switch seat.lastActive {
+    /// The status and days inactive of one seat.
+    private func judge(_ lastActive: LastActive, threshold: Int, grace: Bool) -> (SeatStatus, Int?) {
+        switch lastActive {
         case .on(let day):
             let days = max(0, asOf - day)
-            finding.daysInactive = days
-            if days > threshold {
-                finding.status = grace ? .grace : .inactive
-                finding.reason =
-                    grace
-                    ? "last active \(day.iso) (\(days) days ago) but \(graceNote)"
-                    : "no use for \(days) days (more than \(threshold)); last active \(day.iso)"
-            } else {
-                finding.status = .active
-                finding.reason = "last active \(day.iso) (\(days) days ago, threshold \(threshold))"
-            }
+            if days > threshold { return (grace ? .grace : .inactive, days) }
+            return (.active, days)
         case .never:
-            finding.neverAccessed = true
-            if grace {
-                finding.status = .grace
-                finding.reason = "never used; \(graceNote)"
-            } else {
-                finding.status = .inactive
-                finding.reason = "never used; " + addedNote(account)
-            }
+            return (grace ? .grace : .inactive, nil)
         case .atLeastDaysAgo(let days):
-            finding.daysInactive = days
-            if days > threshold {
-                finding.status = grace ? .grace : .inactive
-                finding.reason =
-                    grace
-                    ? "no recent use but \(graceNote)" : "no use for at least \(days) days (more than \(threshold))"
-            } else {
-                finding.status = .unknown
-                finding.reason = "no use for at least \(days) days, which does not prove more than \(threshold)"
-            }
+            if days > threshold { return (grace ? .grace : .inactive, days) }
+            return (.unknown, days)
         case .unknown:
-            finding.status = .unknown
-            finding.reason = "no activity data for this seat"
-        }
-        return finding
-    }
-
-    private func graceDays(_ account: Account) -> Int {
-        if case .on(let added) = account.addedToOrg { return asOf - added }
-        return 0
-    }
-
-    private func addedNote(_ account: Account) -> String {
-        switch account.addedToOrg {
-        case .on(let added): return "joined \(added.iso) (\(asOf - added) days ago, grace \(policy.graceDays))"
-        case .before(let day): return "joined before \(day.iso)"
-        case nil: return "join date unknown, so no grace period"
+            return (.unknown, nil)
         }
     }
 }

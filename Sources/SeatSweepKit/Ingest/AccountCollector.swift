@@ -7,10 +7,18 @@
 /// united by (product, site); where two records give activity for the same seat the most
 /// recent use wins, so merging can only make a seat look more active, never less.
 public struct AccountCollector: Sendable {
+    /// Accounts in the order first seen (command-line order, then file order): deterministic
+    /// for the same inputs without a sort.
     public private(set) var accounts: [Account] = []
     private var index: [String: Int] = [:]
 
     public init() {}
+
+    /// Reserves room for about `count` accounts.
+    public mutating func reserve(_ count: Int) {
+        accounts.reserveCapacity(count)
+        index.reserveCapacity(count)
+    }
 
     /// How many accounts were collected.
     public var count: Int { accounts.count }
@@ -39,23 +47,32 @@ public struct AccountCollector: Sendable {
         Self.merge(record, into: &accounts[existing], at: location, diagnostics: &diagnostics, describe: describe)
     }
 
-    /// Appends accounts from another collector (a later input), merging shared ids.
+    /// Appends accounts from another collector (a later input, or a later part of the same file),
+    /// merging shared ids. `expectRepeats` as for `add`.
     public mutating func absorb(
-        _ other: AccountCollector, diagnostics: inout DiagnosticLog, describe: (SourceRef) -> String,
-        location: (SourceRef) -> SourceLocation
+        _ other: AccountCollector, expectRepeats: Bool = true, diagnostics: inout DiagnosticLog,
+        describe: (SourceRef) -> String, location: (SourceRef) -> SourceLocation
     ) {
         if accounts.isEmpty {
             self = other
             return
         }
+        reserve(accounts.count + other.accounts.count)
         for record in other.accounts {
-            add(record, at: location(record.source), expectRepeats: true, diagnostics: &diagnostics, describe: describe)
+            add(
+                record, at: location(record.source), expectRepeats: expectRepeats, diagnostics: &diagnostics,
+                describe: describe)
         }
     }
 
-    /// The accounts sorted by id, for a deterministic directory.
-    public func sortedAccounts() -> [Account] {
-        accounts.sorted { $0.id < $1.id }
+    /// Adds `delta` to every line number (records read from a later chunk of a file).
+    mutating func shiftLines(by delta: Int) {
+        guard delta != 0 else { return }
+        let d = Int32(clamping: delta)
+        for a in accounts.indices {
+            accounts[a].source.line += d
+            for s in accounts[a].seats.indices { accounts[a].seats[s].evidence.line += d }
+        }
     }
 
     static func merge(

@@ -1,5 +1,21 @@
 import Foundation
 
+/// Up to 23 bytes of a cell, packed, as a dictionary key for the date cache.
+struct DateKey: Hashable {
+    var a: UInt64 = 0
+    var b: UInt64 = 0
+    var c: UInt64 = 0
+
+    init?(_ raw: Slice<UnsafeBufferPointer<UInt8>>) {
+        let count = raw.count
+        guard count <= 23 else { return nil }
+        withUnsafeMutableBytes(of: &self) { key in
+            for k in 0..<count { key[k] = raw.base[raw.startIndex + k] }
+            key[23] = UInt8(count)
+        }
+    }
+}
+
 /// Reads one exported-users CSV into account records, whatever its layout.
 ///
 /// The layout is recognised from the header row, never from a fixed column list: product
@@ -48,6 +64,28 @@ struct CSVExportReader {
         /// Activity columns by (product, site) for site-list columns.
         var activityByKey: [String: Int] = [:]
         var dateColumns: [Int] = []
+        var delimiter = UInt8(ascii: ",")
+    }
+
+    /// How many threads may read rows (from `Ingestor.parallelism`).
+    var parallelism = 1
+    /// Files with less row data than this are read on one thread.
+    var parallelThreshold = 4 << 20
+    /// Repeated date cells (a few thousand distinct values in a million rows) parse once.
+    private var dateCache: [DateKey: DateParser.Cell] = [:]
+
+    init(
+        bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, path: String, inputIndex: Int,
+        dateOrder: NumericDateOrder?,
+        parallelism: Int = 1, parallelThreshold: Int = 4 << 20
+    ) {
+        self.bytes = bytes
+        self.range = range
+        self.path = path
+        self.inputIndex = inputIndex
+        self.dateOrder = dateOrder
+        self.parallelism = parallelism
+        self.parallelThreshold = parallelThreshold
     }
 
     mutating func read(diagnostics: inout DiagnosticLog) throws(SeatSweepError) -> Result {
@@ -58,34 +96,137 @@ struct CSVExportReader {
         }
         let headers = (0..<parser.fields.count).map { parser.string($0) }
         let plan = try makePlan(headers: headers, parser: parser, diagnostics: &diagnostics)
-        var collector = AccountCollector()
-        var rows = 0
-        var raggedReported = false
-        let expectRepeats = plan.groupName != nil
-        while try parser.next() {
-            rows += 1
-            if parser.fields.count != headers.count, !raggedReported {
-                raggedReported = true
-                diagnostics.append(
-                    Diagnostic(
-                        .warning, "ragged-row",
-                        "this row has \(parser.fields.count) cells but the header has \(headers.count); "
-                            + "missing cells are read as empty",
-                        at: SourceLocation(path: path, line: parser.recordLine, column: 1)))
-            }
-            guard let record = try readRow(parser, plan: plan, diagnostics: &diagnostics) else { continue }
-            collector.add(
-                record, at: SourceLocation(path: path, line: parser.recordLine, column: 1),
-                expectRepeats: expectRepeats, diagnostics: &diagnostics,
-                describe: { "line \($0.line)" })
-        }
-        if rows == 0 {
+        let dataStart = parser.offset
+        let firstLine = parser.line
+        var part = try readRows(
+            plan, from: dataStart, stopAt: nil, firstLine: firstLine, split: true, diagnostics: &diagnostics)
+        if part.rows == 0 {
             diagnostics.append(
                 Diagnostic(
                     .warning, "no-rows", "the export has a header but no user rows",
                     at: SourceLocation(path: path, line: 1)))
         }
-        return Result(layout: plan.layout, rows: rows, collector: collector)
+        return Result(layout: plan.layout, rows: part.rows, collector: part.collector)
+    }
+
+    /// Rows read from one stretch of the file.
+    struct Part {
+        var collector = AccountCollector()
+        var rows = 0
+        /// Where reading stopped (the start of the first record not read) and that record's line.
+        var endOffset = 0
+        var endLine = 0
+    }
+
+    /// Reads the records starting in `[start, stopAt)` (to the end when `stopAt` is nil). With
+    /// `split`, large stretches are read in two halves on two threads: the second half starts
+    /// after the first line break past the middle and is kept only if the first half ends exactly
+    /// there (a line break inside a quoted cell would make it disagree, and the first half then
+    /// simply reads on).
+    private mutating func readRows(
+        _ plan: Plan, from start: Int, stopAt: Int?, firstLine: Int, split: Bool, diagnostics: inout DiagnosticLog
+    ) throws(SeatSweepError) -> Part {
+        let end = range.upperBound
+        if split, parallelism > 1, stopAt == nil, end - start >= parallelThreshold {
+            var middle = start + (end - start) / 2
+            while middle < end, bytes[middle] != 0x0A { middle += 1 }
+            middle += 1
+            if middle < end {
+                let shared = ForkJoinShared(value: (plan, start, middle, firstLine))
+                let firstSlot = ForkJoinSlot<(Swift.Result<Part, SeatSweepError>, DiagnosticLog)>()
+                let secondSlot = ForkJoinSlot<(Swift.Result<Part, SeatSweepError>, DiagnosticLog)>()
+                let readers = ForkJoinShared(value: self)
+                ForkJoin.run([
+                    {
+                        var reader = readers.value
+                        var log = DiagnosticLog()
+                        let (plan, start, middle, firstLine) = shared.value
+                        do throws(SeatSweepError) {
+                            let part = try reader.readRows(
+                                plan, from: start, stopAt: middle, firstLine: firstLine, split: false, diagnostics: &log
+                            )
+                            firstSlot.value = (.success(part), log)
+                        } catch {
+                            firstSlot.value = (.failure(error), log)
+                        }
+                    },
+                    {
+                        var reader = readers.value
+                        var log = DiagnosticLog()
+                        let (plan, _, middle, _) = shared.value
+                        do throws(SeatSweepError) {
+                            let part = try reader.readRows(
+                                plan, from: middle, stopAt: nil, firstLine: 1, split: false, diagnostics: &log)
+                            secondSlot.value = (.success(part), log)
+                        } catch {
+                            secondSlot.value = (.failure(error), log)
+                        }
+                    },
+                ])
+                let (firstResult, firstLog) = firstSlot.value!
+                diagnostics.append(contentsOf: firstLog)
+                var head = try firstResult.get()
+                guard head.endOffset == middle else {
+                    // The middle line break was inside a quoted cell: read on from where the first half stopped.
+                    let rest = try readRows(
+                        plan, from: head.endOffset, stopAt: nil, firstLine: head.endLine, split: false,
+                        diagnostics: &diagnostics)
+                    merge(rest, into: &head, plan: plan, diagnostics: &diagnostics)
+                    return head
+                }
+                var (secondResult, secondLog) = secondSlot.value!
+                secondLog.shiftLines(in: path, by: head.endLine - 1)
+                diagnostics.append(contentsOf: secondLog)
+                var tail: Part
+                switch secondResult {
+                case .success(let part): tail = part
+                case .failure(var error):
+                    if error.location?.path == path, let line = error.location?.line, line > 0 {
+                        error.location!.line += head.endLine - 1
+                    }
+                    throw error
+                }
+                tail.collector.shiftLines(by: head.endLine - 1)
+                merge(tail, into: &head, plan: plan, diagnostics: &diagnostics)
+                return head
+            }
+        }
+        var parser = CSVParser(
+            bytes: bytes, range: start..<end, delimiter: plan.delimiter, path: path, firstLine: firstLine)
+        var part = Part()
+        part.collector.reserve(max(16, (min(stopAt ?? end, end) - start) / 200))
+        var raggedReported = false
+        let expectRepeats = plan.groupName != nil
+        while parser.offset < (stopAt ?? end), try parser.next() {
+            part.rows += 1
+            if parser.fields.count != plan.headers.count, !raggedReported {
+                raggedReported = true
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, "ragged-row",
+                        "this row has \(parser.fields.count) cells but the header has \(plan.headers.count); "
+                            + "missing cells are read as empty",
+                        at: SourceLocation(path: path, line: parser.recordLine, column: 1)))
+            }
+            guard let record = try readRow(parser, plan: plan, diagnostics: &diagnostics) else { continue }
+            part.collector.add(
+                record, at: SourceLocation(path: path, line: parser.recordLine, column: 1),
+                expectRepeats: expectRepeats, diagnostics: &diagnostics,
+                describe: { "line \($0.line)" })
+        }
+        part.endOffset = parser.offset
+        part.endLine = parser.line
+        return part
+    }
+
+    private func merge(_ tail: Part, into head: inout Part, plan: Plan, diagnostics: inout DiagnosticLog) {
+        let path = self.path
+        head.collector.absorb(
+            tail.collector, expectRepeats: plan.groupName != nil, diagnostics: &diagnostics,
+            describe: { "line \($0.line)" }, location: { SourceLocation(path: path, line: Int($0.line), column: 1) })
+        head.rows += tail.rows
+        head.endOffset = tail.endOffset
+        head.endLine = tail.endLine
     }
 
     private var exportHint: String {
@@ -244,6 +385,7 @@ struct CSVExportReader {
                         at: SourceLocation(path: path, line: 1, column: parser.column(ofField: value.index))))
             }
         }
+        plan.delimiter = parser.delimiter
         plan.dateColumns =
             ([plan.added, plan.orgWideActivity].compactMap { $0 } + plan.seatColumns.compactMap(\.activity)
             + plan.activityByKey.values).sorted()
@@ -301,9 +443,13 @@ struct CSVExportReader {
         var account = Account(
             id: id, hasAccountId: plan.layout != .legacySite, name: plan.name.map { parser.string($0) } ?? "",
             email: email, source: ref)
-        let statusText = parser.string(plan.status)
-        account.status = AccountStatus(exportText: statusText)
+        if Self.equalsIgnoringCase(parser.raw(plan.status), "active") {
+            account.status = .active
+        } else {
+            account.status = AccountStatus(exportText: parser.string(plan.status))
+        }
         if account.status == .unknown {
+            let statusText = parser.string(plan.status)
             diagnostics.append(
                 Diagnostic(
                     .warning, "unknown-status", "unknown status '\(statusText)'; the account is treated as not active",
@@ -325,7 +471,7 @@ struct CSVExportReader {
                             + "the added date is treated as unknown", at: location(added)))
             }
         }
-        if let role = plan.orgRole {
+        if let role = plan.orgRole, !parser.raw(role).isEmpty, !Self.equalsIgnoringCase(parser.raw(role), "none") {
             let text = parser.string(role)
             switch text.lowercased() {
             case "", "none", "user", "member": break
@@ -439,10 +585,16 @@ struct CSVExportReader {
     private mutating func dateCell(_ parser: CSVParser, _ index: Int, plan: Plan) throws(SeatSweepError)
         -> DateParser.Cell
     {
-        let cell = DateParser.parse(parser.raw(index), order: dateOrder)
-        guard case .numeric = cell else { return cell }
-        dateOrder = try resolveNumericOrder(plan: plan, delimiter: parser.delimiter)
-        return DateParser.parse(parser.raw(index), order: dateOrder)
+        let raw = parser.raw(index)
+        let key = DateKey(raw)
+        if let key, let cached = dateCache[key] { return cached }
+        var cell = DateParser.parse(raw, order: dateOrder)
+        if case .numeric = cell {
+            dateOrder = try resolveNumericOrder(plan: plan, delimiter: parser.delimiter)
+            cell = DateParser.parse(raw, order: dateOrder)
+        }
+        if let key, dateCache.count < 100_000 { dateCache[key] = cell }
+        return cell
     }
 
     /// Scans every date cell of the file for one that proves the day/month order (a part over 12).

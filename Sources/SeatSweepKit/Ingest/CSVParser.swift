@@ -22,7 +22,8 @@ public struct CSVParser {
     /// Byte offset at which the current record starts.
     public private(set) var recordStart = 0
     private var position: Int
-    private var line = 1
+    /// The line the next record starts on.
+    public private(set) var line = 1
     private let end: Int
 
     /// Reads `bytes[range]`; `range.lowerBound` is where the text starts (after any BOM).
@@ -37,6 +38,9 @@ public struct CSVParser {
         self.line = firstLine
         fields.reserveCapacity(64)
     }
+
+    /// The offset at which the next record starts.
+    public var offset: Int { position }
 
     /// Advances to the next non-blank record. Returns false at the end of the input.
     public mutating func next() throws(SeatSweepError) -> Bool {

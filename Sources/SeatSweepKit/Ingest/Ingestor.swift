@@ -18,8 +18,16 @@ public struct InputFile: Sendable {
 public struct Ingestor: Sendable {
     /// Day/month order for numeric dates, from `--date-format`; nil to prove it from each file.
     public var dateOrder: NumericDateOrder?
+    /// Threads a large CSV may be read with (the command layer passes the core count).
+    public var parallelism: Int
+    /// Below this many bytes of rows a file is read on one thread.
+    public var parallelThreshold: Int
 
-    public init(dateOrder: NumericDateOrder? = nil) { self.dateOrder = dateOrder }
+    public init(dateOrder: NumericDateOrder? = nil, parallelism: Int = 1, parallelThreshold: Int = 4 << 20) {
+        self.dateOrder = dateOrder
+        self.parallelism = parallelism
+        self.parallelThreshold = parallelThreshold
+    }
 
     public func run(_ files: [InputFile], diagnostics: inout DiagnosticLog) throws(SeatSweepError) -> Directory {
         var inputs: [InputSummary] = []
@@ -42,7 +50,7 @@ public struct Ingestor: Sendable {
             orgId = orgId ?? read.orgId
             if let t = read.fetchedAt { fetchedAt = max(fetchedAt ?? t, t) }
         }
-        var accounts = merged.sortedAccounts()
+        var accounts = merged.accounts
         Self.apply(patches, to: &accounts, diagnostics: &diagnostics)
         return Directory(inputs: inputs, accounts: accounts, orgId: orgId, fetchedAt: fetchedAt)
     }
@@ -60,6 +68,7 @@ public struct Ingestor: Sendable {
         -> ReadResult
     {
         let order = dateOrder
+        let threads = (parallelism, parallelThreshold)
         let outcome: Result<ReadResult, SeatSweepError> = file.data.withUnsafeBytes { raw in
             do throws(SeatSweepError) {
                 let decoded = try TextDecoder.decode(raw, path: file.path)
@@ -68,6 +77,7 @@ public struct Ingestor: Sendable {
                         try transcoded.withUnsafeBufferPointer { buffer throws(SeatSweepError) in
                             try Self.parse(
                                 buffer, range: 0..<buffer.count, path: file.path, index: index, order: order,
+                                threads: threads,
                                 diagnostics: &diagnostics)
                         })
                 }
@@ -75,6 +85,7 @@ public struct Ingestor: Sendable {
                 return .success(
                     try Self.parse(
                         buffer, range: decoded.offset..<buffer.count, path: file.path, index: index, order: order,
+                        threads: threads,
                         diagnostics: &diagnostics))
             } catch {
                 return .failure(error)
@@ -85,7 +96,7 @@ public struct Ingestor: Sendable {
 
     private static func parse(
         _ buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>, path: String, index: Int, order: NumericDateOrder?,
-        diagnostics: inout DiagnosticLog
+        threads: (Int, Int), diagnostics: inout DiagnosticLog
     ) throws(SeatSweepError) -> ReadResult {
         var first = range.lowerBound
         while first < range.upperBound, [0x20, 0x09, 0x0A, 0x0D].contains(buffer[first]) { first += 1 }
@@ -98,7 +109,9 @@ public struct Ingestor: Sendable {
                 layout: result.layout, rows: result.rows, collector: result.collector, patches: result.patches,
                 orgId: result.orgId, fetchedAt: result.fetchedAt)
         }
-        var reader = CSVExportReader(bytes: buffer, range: range, path: path, inputIndex: index, dateOrder: order)
+        var reader = CSVExportReader(
+            bytes: buffer, range: range, path: path, inputIndex: index, dateOrder: order, parallelism: threads.0,
+            parallelThreshold: threads.1)
         let result = try reader.read(diagnostics: &diagnostics)
         return ReadResult(layout: result.layout.rawValue, rows: result.rows, collector: result.collector)
     }

@@ -5,9 +5,9 @@
 ///
 /// ```jsonl
 /// {"at":"…","planDigest":"…","planId":"…",…,"schemaVersion":1,"type":"run"}
-/// {"accountId":"…","actionId":"2a2833c7b21e","group":{"groupId":"…","name":"confluence-users"},…,"step":"remove-group","type":"intent"}
-/// {"actionId":"2a2833c7b21e","groupId":"…","readBack":false,"result":"done","status":200,…,"type":"outcome"}
-/// {"actionId":"2a2833c7b21e","result":"done",…,"type":"action"}
+/// {"accountId":"…","actionId":"30b88ad66ca5","group":{"groupId":"…","name":"confluence-users"},…,"step":"remove-group","type":"intent"}
+/// {"actionId":"30b88ad66ca5","groupId":"…","readBack":false,"result":"done","status":200,…,"type":"outcome"}
+/// {"actionId":"30b88ad66ca5","result":"done",…,"type":"action"}
 /// ```
 ///
 /// An `intent` without an `outcome` is a request that may or may not have reached Atlassian;

@@ -65,9 +65,33 @@ public struct DiagnosticLog: Sendable {
         }
     }
 
-    /// Kept diagnostics followed by one note per kind that was cut short.
+    /// Adds `delta` to the line of every diagnostic located in `path` (rows read from a later
+    /// chunk of a file are numbered from 1 until the chunk's first line is known).
+    public mutating func shiftLines(in path: String, by delta: Int) {
+        guard delta != 0 else { return }
+        for i in kept.indices where kept[i].location?.path == path && (kept[i].location?.line ?? 0) > 0 {
+            kept[i].location!.line += delta
+        }
+    }
+
+    /// Kept diagnostics in file order (files in the order they were first mentioned, then line
+    /// and column), followed by one note per kind that was cut short.
     public var printable: [Diagnostic] {
-        var out = kept
+        var fileOrder: [String: Int] = [:]
+        for d in kept where fileOrder[d.location?.path ?? ""] == nil {
+            fileOrder[d.location?.path ?? ""] = fileOrder.count
+        }
+        var out = kept.enumerated().sorted { x, y in
+            let a = (
+                fileOrder[x.element.location?.path ?? ""]!, x.element.location?.line ?? 0,
+                x.element.location?.column ?? 0, x.offset
+            )
+            let b = (
+                fileOrder[y.element.location?.path ?? ""]!, y.element.location?.line ?? 0,
+                y.element.location?.column ?? 0, y.offset
+            )
+            return a < b
+        }.map(\.element)
         for key in suppressed.keys.sorted() {
             let (sample, count) = suppressed[key]!
             var location = sample.location

@@ -40,9 +40,15 @@ struct YAMLFields {
         problems.append(SeatSweepError(message, at: location(node), hint: hint))
     }
 
-    /// Throws every collected problem at once, if any.
+    /// Throws every collected problem at once, in file order, if any.
     func check() throws(SeatSweepError) {
-        if !problems.isEmpty { throw SeatSweepError(collecting: problems) }
+        guard !problems.isEmpty else { return }
+        let sorted = problems.enumerated().sorted {
+            let a = ($0.element.location?.line ?? 0, $0.element.location?.column ?? 0, $0.offset)
+            let b = ($1.element.location?.line ?? 0, $1.element.location?.column ?? 0, $1.offset)
+            return a < b
+        }
+        throw SeatSweepError(collecting: sorted.map(\.element))
     }
 
     /// The entries of a mapping; keys outside `allowed` (when given) are reported.

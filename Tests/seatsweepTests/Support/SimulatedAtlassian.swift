@@ -119,6 +119,18 @@ extension CLI {
         return out + "/plan.json"
     }
 
+    /// The plan's action ids by `Name product@site` (`Ana Souza confluence@acme`).
+    static func actionIds(_ plan: String) throws -> [String: String] {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: plan)))
+        let actions = (object as? [String: Any])?["actions"] as? [[String: Any]] ?? []
+        var out: [String: String] = [:]
+        for a in actions {
+            let key = "\(a["name"] as? String ?? "") \(a["product"] as? String ?? "")@\(a["site"] as? String ?? "")"
+            out[key] = a["id"] as? String
+        }
+        return out
+    }
+
     /// The sample policy with `action: suspend`, written into the scratch directory.
     static func suspendPolicy(in scratch: Scratch) throws -> String {
         let text = try String(contentsOf: root.appendingPathComponent("Samples/policy.yml"), encoding: .utf8)

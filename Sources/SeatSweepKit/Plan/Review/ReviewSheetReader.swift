@@ -5,9 +5,9 @@ import Foundation
 ///
 /// ```csv
 /// id,Name,Decision
-/// 2a2833c7b21e,Ana Souza,approve
-/// 6b062cb75e93,Kai Müller,reject
-/// 223da0bcc416,Kai Müller,
+/// 30b88ad66ca5,Ana Souza,approve
+/// 36812c45edc3,Kai Müller,reject
+/// 3f9219bde5cc,Kai Müller,
 /// ```
 /// gives two decisions; the blank third row leaves its action as it is. Every bad cell is
 /// reported, with its line and column, before anything changes.

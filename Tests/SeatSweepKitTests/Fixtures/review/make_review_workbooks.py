@@ -14,14 +14,14 @@ import openpyxl
 
 HEADER = ["Name", "Email", "Product", "Site", "Days inactive", "id", "Decision"]
 ROWS = [
-    ["Ana Souza", "ana.souza@acme.example", "confluence", "acme", 183, "2a2833c7b21e", "Approve"],
-    ["Kai Müller", "kai.mueller@acme.example", "confluence", "acme", 273, "6b062cb75e93", "x"],
-    ["Kai Müller", "kai.mueller@acme.example", "jira", "acme", 290, "223da0bcc416", "reject"],
-    ["Nadia Rahman", "nadia.rahman@acme.example", "jira", "acme", None, "158b5b006163", None],
-    ["Hiro Tanaka", "hiro.tanaka@acme.example", "jira", "acme-eu", None, "081e241ca18d", " YES "],
-    ["Oskar Lind", "oskar.lind@acme.example", "jira", "acme-eu", None, "382f02c00bac", "n"],
-    ["Giulia Rossi", "giulia.rossi@acme.example", "jira-service-management", "acme", 335, "b72bdf3c353b", "approved"],
-    ["Oskar Lind", "oskar.lind@acme.example", "jira-service-management", "acme", None, "8dc2a42e85ab", ""],
+    ["Ana Souza", "ana.souza@acme.example", "confluence", "acme", 183, "30b88ad66ca5", "Approve"],
+    ["Kai Müller", "kai.mueller@acme.example", "confluence", "acme", 273, "36812c45edc3", "x"],
+    ["Kai Müller", "kai.mueller@acme.example", "jira", "acme", 290, "3f9219bde5cc", "reject"],
+    ["Nadia Rahman", "nadia.rahman@acme.example", "jira", "acme", None, "f63671dd8bec", None],
+    ["Hiro Tanaka", "hiro.tanaka@acme.example", "jira", "acme-eu", None, "d3561331ea84", " YES "],
+    ["Oskar Lind", "oskar.lind@acme.example", "jira", "acme-eu", None, "fdcc99942936", "n"],
+    ["Giulia Rossi", "giulia.rossi@acme.example", "jira-service-management", "acme", 335, "972199814313", "approved"],
+    ["Oskar Lind", "oskar.lind@acme.example", "jira-service-management", "acme", None, "3692376a5bf2", ""],
 ]
 
 
@@ -73,11 +73,11 @@ SHEET = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
 <sheetData>
 <row r="1"><c t="s"><v>0</v></c><c t="inlineStr"><is><t>Name</t></is></c><c r="C1" t="s"><v>1</v></c></row>
-<row r="2"><c r="A2" t="inlineStr"><is><t>2a2833c7b21e</t></is></c><c r="B2" t="inlineStr"><is><t>Ana &amp; Co</t></is></c><c r="C2" t="str"><f>"app"&amp;"rove"</f><v>approve</v></c></row>
-<row r="3"><c r="A3" t="inlineStr"><is><r><t>223da0</t></r><r><t>bcc416</t></r></is></c><c r="C3" t="s"><v>2</v></c></row>
-<row r="5"><c r="A5" t="inlineStr"><is><t>158b5b006163</t></is></c><c r="C5" t="inlineStr"><is><t></t></is></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><t>30b88ad66ca5</t></is></c><c r="B2" t="inlineStr"><is><t>Ana &amp; Co</t></is></c><c r="C2" t="str"><f>"app"&amp;"rove"</f><v>approve</v></c></row>
+<row r="3"><c r="A3" t="inlineStr"><is><r><t>3f9219</t></r><r><t>bde5cc</t></r></is></c><c r="C3" t="s"><v>2</v></c></row>
+<row r="5"><c r="A5" t="inlineStr"><is><t>f63671dd8bec</t></is></c><c r="C5" t="inlineStr"><is><t></t></is></c></row>
 <row r="6"/>
-<row r="7"><c r="A7" t="inlineStr"><is><t>081e241ca18d</t></is></c><c r="C7" t="inlineStr"><is><t>Y</t></is></c></row>
+<row r="7"><c r="A7" t="inlineStr"><is><t>d3561331ea84</t></is></c><c r="C7" t="inlineStr"><is><t>Y</t></is></c></row>
 </sheetData>
 </worksheet>"""
 

@@ -1,0 +1,63 @@
+import Testing
+
+@testable import SeatSweepKit
+
+/// Every date shape in atlassian-data.md §1, the sentinels, and numeric dates.
+@Suite struct DateParserTests {
+    func parse(_ text: String, _ order: NumericDateOrder? = nil) -> DateParser.Cell {
+        Array(text.utf8).withUnsafeBufferPointer { DateParser.parse($0[...], order: order) }
+    }
+
+    func day(_ y: Int, _ m: Int, _ d: Int) -> Day { Day(year: y, month: m, day: d)! }
+
+    @Test(arguments: [
+        ("3 Jan 2024", 2024, 1, 3), ("28 Oct 2026", 2026, 10, 28), ("03 Jan 2024 10:22:33", 2024, 1, 3),
+        ("2024-01-03", 2024, 1, 3), ("2024-01-03T23:30:00Z", 2024, 1, 3), ("2024-01-03T23:30:00-05:00", 2024, 1, 4),
+        ("2024-01-03T01:00:00.123+02:00", 2024, 1, 2), ("Jan 3, 2024", 2024, 1, 3), ("3 January 2024", 2024, 1, 3),
+        ("29 Feb 2024", 2024, 2, 29), ("  7 Sep 2025 ", 2025, 9, 7), ("2024/01/03", 2024, 1, 3),
+    ])
+    func readsEveryDateShape(text: String, y: Int, m: Int, d: Int) {
+        #expect(parse(text) == .day(day(y, m, d)))
+    }
+
+    @Test func sentinels() {
+        #expect(parse("Never accessed") == .never)
+        #expect(parse("NEVER LOGGED IN") == .never)
+        #expect(parse("Not active in the last 180 days") == .notActiveWithin(180))
+        #expect(parse("Before 11 Feb 2017") == .before(day(2017, 2, 11)))
+        #expect(parse("") == .empty)
+        #expect(parse("   ") == .empty)
+    }
+
+    @Test(arguments: ["30 Feb 2024", "yesterday", "2024-13-01", "3 Foo 2024", "12", "1 Jan 2024 banana"])
+    func rejectsNonsense(text: String) {
+        #expect(parse(text) == .invalid)
+    }
+
+    @Test func numericDatesNeedAnOrder() {
+        #expect(parse("10/11/2023") == .numeric(10, 11, 2023))
+        #expect(parse("10/11/2023", .dayFirst) == .day(day(2023, 11, 10)))
+        #expect(parse("10/11/2023", .monthFirst) == .day(day(2023, 10, 11)))
+        #expect(parse("5/5/2023") == .day(day(2023, 5, 5)))  // the same either way
+        #expect(parse("18.10.23", .dayFirst) == .day(day(2023, 10, 18)))
+        #expect(parse("10/18/2023 14:02", .monthFirst) == .day(day(2023, 10, 18)))
+    }
+
+    @Test(arguments: [
+        ("dd/MM/yyyy", NumericDateOrder.dayFirst), ("MM/dd/yyyy", .monthFirst), ("d.M.yy", .dayFirst),
+        ("M/d/yyyy", .monthFirst), ("day-first", .dayFirst), ("mdy", .monthFirst),
+    ])
+    func dateFormatOption(format: String, order: NumericDateOrder) {
+        #expect(NumericDateOrder(format: format) == order)
+    }
+
+    @Test func dayArithmetic() {
+        #expect(day(2026, 11, 1) - day(2026, 8, 3) == 90)
+        #expect(day(2024, 3, 1) - day(2024, 2, 28) == 2)
+        #expect(Day(ordinal: 0).iso == "1970-01-01")
+        #expect(day(1969, 12, 31).ordinal == -1)
+        #expect(Timestamp(seconds: 1_793_520_000).iso == "2026-11-01T08:00:00Z")
+        #expect(Timestamp(iso: "2026-11-01T08:00:00Z")?.seconds == 1_793_520_000)
+        #expect(Day(iso: "2026-02-30") == nil)
+    }
+}

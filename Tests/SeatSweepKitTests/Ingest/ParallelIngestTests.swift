@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+@testable import SeatSweepKit
+
+/// Reading a CSV on two threads gives exactly what one thread gives: the same accounts, seats,
+/// evidence lines and diagnostics, whatever falls on the split point.
+@Suite struct ParallelIngestTests {
+    static let header =
+        "User id,User name,email,User status,Added to org,Org role,Last seen in Jira - acme,Jira - acme"
+
+    static func read(_ text: String, threads: Int) throws -> (Directory, DiagnosticLog) {
+        var log = DiagnosticLog()
+        let ingestor = Ingestor(parallelism: threads, parallelThreshold: 1)
+        let directory = try ingestor.run([InputFile(path: "p.csv", data: Data(text.utf8))], diagnostics: &log)
+        return (directory, log)
+    }
+
+    /// A comparable rendering of everything ingest produced.
+    static func describe(_ d: Directory) -> [String] {
+        d.accounts.map { a in
+            "\(a.id)|\(a.name)|\(a.status)|\(a.source.line)|"
+                + a.seats.map { "\($0.product)@\($0.site)=\($0.lastActive)@\($0.evidence.line)" }.joined(separator: ",")
+        }
+    }
+
+    static func rows(_ count: Int, multilineAt: Set<Int> = []) -> String {
+        var lines = [header]
+        for i in 0..<count {
+            let name = multilineAt.contains(i) ? "\"Name\nwith a break \(i)\"" : "Name \(i)"
+            lines.append("u\(i),\(name),u\(i)@x.example,Active,1 Jan 2024,None,\(i % 28 + 1) Jan 2026,User")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test(arguments: [1, 2, 7, 50, 301])
+    func twoThreadsEqualOne(count: Int) throws {
+        let text = Self.rows(count, multilineAt: [0, count / 2, count - 1])
+        let (one, oneLog) = try Self.read(text, threads: 1)
+        let (two, twoLog) = try Self.read(text, threads: 2)
+        #expect(Self.describe(one) == Self.describe(two))
+        #expect(oneLog.printable == twoLog.printable)
+        #expect(one.inputs == two.inputs)
+    }
+
+    @Test func aQuotedLineBreakAtTheSplitPoint() throws {
+        // Put a long quoted cell with many line breaks across the middle of the file.
+        var lines = [Self.header]
+        for i in 0..<20 { lines.append("u\(i),N\(i),u\(i)@x.example,Active,1 Jan 2024,None,1 Oct 2026,User") }
+        lines.append(
+            "big,\"" + String(repeating: "line\n", count: 400)
+                + "\",big@x.example,Active,1 Jan 2024,None,1 Oct 2026,User")
+        for i in 20..<40 { lines.append("u\(i),N\(i),u\(i)@x.example,Active,1 Jan 2024,None,1 Oct 2026,User") }
+        let text = lines.joined(separator: "\n") + "\n"
+        let (one, _) = try Self.read(text, threads: 1)
+        let (two, _) = try Self.read(text, threads: 2)
+        #expect(Self.describe(one) == Self.describe(two))
+        #expect(two.accounts.count == 41)
+        #expect(two.accounts.last?.source.line == 442)
+    }
+
+    @Test func diagnosticsAndDuplicatesInTheSecondHalf() throws {
+        var text = Self.rows(100)
+        text += "u5,Name 5,u5@x.example,Active,1 Jan 2024,None,1 Jan 2026,User\n"
+        text += "u200,Late,late@x.example,Active,1 Jan 2024,None,1 Jan 2026,Mystery\n"
+        let (one, oneLog) = try Self.read(text, threads: 1)
+        let (two, twoLog) = try Self.read(text, threads: 2)
+        #expect(Self.describe(one) == Self.describe(two))
+        #expect(oneLog.printable == twoLog.printable)
+        let duplicate = try #require(twoLog.kept.first { $0.code == "duplicate-row" })
+        #expect(duplicate.location?.line == 102)
+        let token = try #require(twoLog.kept.first { $0.code == "unknown-access-token" })
+        #expect(token.location?.line == 103)
+    }
+
+    @Test func anErrorInTheSecondHalfHasItsRealLine() throws {
+        var text = Self.rows(100)
+        text += "bad,\"unterminated,x@x.example,Active,1 Jan 2024,None,1 Jan 2026,User\n"
+        for threads in [1, 2] {
+            do {
+                _ = try Self.read(text, threads: threads)
+                Issue.record("no error with \(threads) threads")
+            } catch {
+                #expect((error as? SeatSweepError)?.location?.line == 102, "\(threads) threads")
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+@testable import SeatSweepKit
+
+/// Hostile names stay inert in every text format seatsweep writes itself.
+@Suite struct EscapingTests {
+    @Test(arguments: [
+        ("=HYPERLINK(\"http://evil\")", "\"'=HYPERLINK(\"\"http://evil\"\")\""), ("+1", "'+1"), ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("plain", "plain"), ("a,b", "\"a,b\""),
+        ("line\nbreak", "\"line\nbreak\""),
+        ("Zoë", "Zoë"), ("＝1+1", "'＝1+1"),
+    ])
+    func csvFields(input: String, expected: String) {
+        #expect(CSVEscaping.field(input) == expected)
+    }
+
+    @Test func jsonStrings() throws {
+        var w = JSONWriter(pretty: false)
+        w.beginObject()
+        w.member("a", "quote\" backslash\\ nl\n bell\u{7} ls\u{2028} </script>")
+        w.endObject()
+        let text = String(decoding: w.bytes, as: UTF8.self)
+        #expect(text == #"{"a":"quote\" backslash\\ nl\n bell\u0007 ls\u2028 </script>"}"#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(w.bytes)) as? [String: String]
+        #expect(parsed?["a"] == "quote\" backslash\\ nl\n bell\u{7} ls\u{2028} </script>")
+    }
+
+    @Test func usersCSVNeutralisesFormulaNames() throws {
+        let csv = """
+            User id,User name,email,User status,Added to org,Org role,Last seen in Jira - acme,Jira - acme
+            u1,"=cmd|' /C calc'!A0",@evil.example,Active,1 Jan 2020,None,1 Jan 2026,User
+            """
+        let r = try TestSupport.audit([("h.csv", csv)])
+        var out: [UInt8] = []
+        UsersCSVRenderer.render(r.findings, directory: r.directory, plan: r.plan) { out += $0 }
+        let text = String(decoding: out, as: UTF8.self)
+        #expect(text.contains("'=cmd|' /C calc'!A0"))
+        #expect(text.contains(",'@evil.example,"))
+        #expect(!text.contains(",=cmd"))
+        #expect(out.starts(with: [0xEF, 0xBB, 0xBF]))
+    }
+}
