@@ -1,3 +1,5 @@
+import Foundation
+
 /// `seatsweep plan show`: a plan for a person (text) or a program (JSON), stale or not.
 ///
 /// The text view opens with what a reviewer must know before anything else (is the plan
@@ -38,9 +40,9 @@ public enum PlanShowRenderer {
                 + "\(status.pending) pending" + kindsSummary(plan))
         if let savings = plan.savings {
             lines.append(
-                "  savings    \(TerminalText.safe(savings.currency)) \(TerminalText.safe(savings.monthlySavings)) a month, "
-                    + "\(TerminalText.safe(savings.annualSavings)) a year (prices: \(TerminalText.safe(savings.source, limit: 80)))"
-            )
+                "  savings    \(money(savings.monthlySavings, savings.currency)) a month, "
+                    + "\(money(savings.annualSavings, savings.currency)) a year "
+                    + "(prices: \(TerminalText.safe(savings.source, limit: 80)))")
         }
         if plan.reviews.isEmpty {
             lines.append("  reviews    none yet")
@@ -92,6 +94,14 @@ public enum PlanShowRenderer {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// An exact decimal amount from the plan, rounded to the currency's minor unit for a person.
+    static func money(_ amount: String, _ currency: String) -> String {
+        guard let value = Decimal(string: amount, locale: Locale(identifier: "en_US_POSIX")) else {
+            return TerminalText.safe("\(currency) \(amount)", limit: 40)
+        }
+        return TerminalText.safe("\(currency) \(Money.display(value, currency: currency))", limit: 40)
     }
 
     static func kindsSummary(_ plan: Plan) -> String {

@@ -16,7 +16,7 @@ import Testing
         #expect(text.contains("digest     intact"))
         #expect(text.contains("expires    2026-11-15T08:00:00Z (in 13 days)"))
         #expect(text.contains("actions    8: 1 approved, 0 rejected, 7 pending (8 remove-product-access)"))
-        #expect(text.contains("savings    USD 25.8 a month, 309.6 a year (prices: list prices 2026)"))
+        #expect(text.contains("savings    USD 25.80 a month, USD 309.60 a year (prices: list prices 2026)"))
         #expect(text.contains("reviews    2026-11-01T09:00:00Z by Lena: 1 approved, 0 rejected, 7 still pending"))
         #expect(text.contains("apply      ready: 1 approved action would be applied"))
         #expect(
