@@ -27,8 +27,9 @@ public struct HTTPClient: Sendable {
         self.onEvent = onEvent
     }
 
-    /// The response to `request` after any retries: a final status (2xx, or a status that is not
-    /// retried), or `RemoteError` when retrying stopped without one.
+    /// The response to `request` after any retries: a status that is not retried, or the last
+    /// answer once every attempt is used; `RemoteError` when no answer came or the server asked
+    /// for a longer wait than the policy allows.
     public func send(_ request: HTTPRequest) async throws(RemoteError) -> HTTPResponse {
         var attempt = 0
         while true {
@@ -54,8 +55,10 @@ public struct HTTPClient: Sendable {
                     throw RemoteError.cancelled
                 }
             case .stop(let reason):
-                if let last { throw RemoteError.gaveUp(status: last.status, reason: reason) }
-                throw RemoteError.connection(reason)
+                guard let last else { throw RemoteError.connection(reason) }
+                // Out of attempts: the last answer is final, and its text says more than we could.
+                if attempt >= policy.maxAttempts { return last }
+                throw RemoteError.gaveUp(status: last.status, reason: reason)
             }
         }
     }
@@ -66,7 +69,7 @@ public struct HTTPClient: Sendable {
 public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No response after every attempt.
     case connection(String)
-    /// A retryable status (429, 5xx) that stopped being retried.
+    /// A retryable status (429, 5xx) whose requested wait is longer than the policy allows.
     case gaveUp(status: Int, reason: String)
     /// A status the call cannot work with.
     case http(status: Int, message: String)

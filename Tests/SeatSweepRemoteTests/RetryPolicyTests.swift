@@ -123,12 +123,23 @@ import Testing
         #expect(transport.sent == 1)
     }
 
-    @Test func exhaustedRetriesBecomeAnError() async throws {
+    @Test func exhaustedRetriesReturnTheLastAnswer() async throws {
         let transport = Scripted(
             Array(repeating: .success(HTTPResponse(status: 502, headers: [:], body: [])), count: 6))
+        let clock = RecordingClock()
+        let client = HTTPClient(transport: transport, clock: clock, jitter: { 0 })
+        let response = try await client.send(HTTPRequest(method: "GET", url: URL(string: "https://a.atlassian.net")!))
+        #expect(response.status == 502)
+        #expect(transport.sent == 6)
+        #expect(clock.sleeps == [0.5, 1, 2, 4, 8])
+    }
+
+    @Test func aWaitLongerThanThePolicyAllowsIsAnError() async throws {
+        let transport = Scripted([.success(HTTPResponse(status: 429, headers: ["retry-after": "7200"], body: []))])
         let client = HTTPClient(transport: transport, clock: RecordingClock(), jitter: { 0 })
-        await #expect(throws: RemoteError.gaveUp(status: 502, reason: "HTTP 502; gave up after 6 attempts")) {
+        await #expect(throws: RemoteError.self) {
             try await client.send(HTTPRequest(method: "GET", url: URL(string: "https://a.atlassian.net")!))
         }
+        #expect(transport.sent == 1)
     }
 }
