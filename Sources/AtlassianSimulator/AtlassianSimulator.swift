@@ -104,6 +104,7 @@ public final class AtlassianSimulator: @unchecked Sendable {
             self.times = times
         }
 
+        /// Whether the fault applies to `r`.
         func matches(_ r: Request) -> Bool {
             (method == nil || method == r.method) && (pathContains.map { r.path.contains($0) } ?? true)
         }
@@ -185,10 +186,12 @@ public final class AtlassianSimulator: @unchecked Sendable {
         }
     }
 
+    /// Adds an empty group to a site.
     public func addGroup(site: String, id: String, name: String) {
         locked { sites[site, default: Site()].groups[id] = Group(id: id, name: name, members: []) }
     }
 
+    /// Puts an account into a group.
     public func addMember(site: String, groupId: String, accountId: String) {
         locked { _ = sites[site]?.groups[groupId]?.members.insert(accountId) }
     }
@@ -203,14 +206,17 @@ public final class AtlassianSimulator: @unchecked Sendable {
         }
     }
 
+    /// Suspends or restores an account directly (test setup).
     public func setSuspended(_ accountId: String, _ value: Bool) {
         locked {
             if value { suspended.insert(accountId) } else { suspended.remove(accountId) }
         }
     }
 
+    /// Queues a fault; faults apply in the order injected.
     public func inject(_ fault: Fault) { locked { faults.append(fault) } }
 
+    /// Drops every queued fault.
     public func clearFaults() { locked { faults.removeAll() } }
 
     /// How long the HTTP server waits before answering each request (seconds).
@@ -246,10 +252,12 @@ public final class AtlassianSimulator: @unchecked Sendable {
         }
     }
 
+    /// Whether an account's access is suspended.
     public func isSuspended(_ accountId: String) -> Bool { locked { suspended.contains(accountId) } }
 
     public var requestLog: [LogEntry] { locked { log } }
 
+    /// Forgets the requests handled so far.
     public func clearLog() { locked { log.removeAll() } }
 
     // MARK: handling

@@ -3,6 +3,7 @@ import SeatSweepKit
 
 /// Where an apply run records its intents and outcomes.
 public protocol JournalSink: Sendable {
+    /// Records one line durably before returning.
     func append(_ line: JournalLine) async throws(SeatSweepError)
 }
 

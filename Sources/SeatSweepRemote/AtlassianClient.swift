@@ -52,16 +52,19 @@ public struct AtlassianClient: Sendable {
         case notSent
     }
 
+    /// Which credential a request carries: the site token (Basic) or the org key (Bearer).
     enum Auth { case site, admin }
 
     // MARK: reads
 
+    /// `GET /rest/api/3/myself`: the account the API token belongs to.
     public func myself(site: String) async throws(RemoteError) -> Myself {
         let response = try await send("GET", try endpoints.site(site, "/rest/api/3/myself"), auth: .site, isRead: true)
         guard let response, response.status == 200 else { throw failure(response) }
         return try decode(Myself.self, response, what: "/myself")
     }
 
+    /// `GET /rest/api/3/applicationrole`: which groups grant each Jira product on the site.
     public func applicationRoles(site: String) async throws(RemoteError) -> [ApplicationRole] {
         struct Role: Decodable {
             struct Group: Decodable {

@@ -79,6 +79,7 @@ public struct SecretMasker: Sendable {
 
     public static let none = SecretMasker([])
 
+    /// `text` with every known secret replaced by `****`.
     public func mask(_ text: String) -> String {
         var out = text
         for secret in secrets where out.contains(secret) {

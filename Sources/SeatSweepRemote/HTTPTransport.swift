@@ -52,6 +52,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
 /// Sends one request and returns the response, whatever its status. The only alternatives are
 /// URLSession (real hosts) and in-memory transports in tests.
 public protocol HTTPTransport: Sendable {
+    /// Sends once, without retrying; any status is a response.
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse
 }
 

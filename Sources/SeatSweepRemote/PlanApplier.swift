@@ -9,6 +9,7 @@ import SeatSweepKit
 /// run up to `concurrency` at a time. An authentication failure (HTTP 401) stops the run: every
 /// action not yet started is skipped.
 public struct PlanApplier: Sendable {
+    /// How a run goes: dry or not, how many requests at once, which organisation.
     public struct Options: Sendable {
         public var dryRun = false
         public var concurrency = 4
@@ -126,6 +127,7 @@ public struct PlanApplier: Sendable {
 actor StopSignal {
     private(set) var reason: String?
 
+    /// Stops the run for `why`; the first reason wins.
     func stop(_ why: String) { if reason == nil { reason = why } }
 }
 
@@ -145,6 +147,7 @@ struct Context: Sendable {
     /// `account|site|product` of every approved removal in this run.
     let approvedRemovals: Set<String>
 
+    /// The key of an approved removal in `approvedRemovals`.
     static func removalKey(_ account: String, _ site: String, _ product: String) -> String {
         "\(account)|\(site)|\(product)"
     }
@@ -152,6 +155,7 @@ struct Context: Sendable {
     var client: AtlassianClient { applier.client }
     var dryRun: Bool { applier.options.dryRun }
 
+    /// Runs one account's actions in order.
     func run(_ unit: [PlanAction]) async -> [ApplyReport.Entry] {
         var out: [ApplyReport.Entry] = []
         for action in unit {
@@ -162,6 +166,7 @@ struct Context: Sendable {
         return out
     }
 
+    /// Runs one action unless an earlier run finished it or this run has stopped.
     func execute(_ action: PlanAction) async -> ApplyReport.Entry {
         if prior.isFinished(action.id) {
             let end = prior.lastEnd[action.id]
@@ -196,6 +201,7 @@ struct Context: Sendable {
 
     // MARK: the kinds
 
+    /// remove-product-access: leave every group that grants the product on the site.
     func removeAccess(_ action: PlanAction) async throws -> ApplyReport.Entry {
         guard let site = action.site, let product = action.product else {
             return await end(action, .failed, "the action names no product or site", status: nil)
@@ -224,6 +230,7 @@ struct Context: Sendable {
             nothingToDo: "in no group that grants \(product) on \(site)")
     }
 
+    /// restore-groups: join again every target group the account is not in.
     func restoreGroups(_ action: PlanAction) async throws -> ApplyReport.Entry {
         guard let site = action.site, let targets = action.targetGroups else {
             return await end(action, .failed, "the action names no site or groups", status: nil)
@@ -300,6 +307,7 @@ struct Context: Sendable {
             action, changed: changed + sent.changed, already: sent.already, failures: sent.failures, verb: verb)
     }
 
+    /// suspend and restore-access, through the organisation API.
     func accountWide(_ action: PlanAction) async throws -> ApplyReport.Entry {
         guard let orgId = applier.options.orgId else {
             return await end(action, .failed, "no organisation id (pass --org ORG)", status: nil)
@@ -418,6 +426,7 @@ struct Context: Sendable {
 
     // MARK: journal and results
 
+    /// Runs a request, turning its error into an `ApplyFailure`.
     func remote<T>(_ body: () async throws(RemoteError) -> T) async throws(ApplyFailure) -> T {
         do {
             return try await body()
@@ -426,6 +435,7 @@ struct Context: Sendable {
         }
     }
 
+    /// Journals a line (not in dry runs).
     func append(_ line: JournalLine) async throws(ApplyFailure) {
         guard !dryRun, let journal = applier.journal else { return }
         do {
@@ -435,6 +445,7 @@ struct Context: Sendable {
         }
     }
 
+    /// Journals the outcome of an intent.
     func record(
         _ intent: JournalIntent, _ result: JournalResult, status: Int?, reason: String?, readBack: Bool = false
     ) async throws(ApplyFailure) {
@@ -463,6 +474,7 @@ struct Context: Sendable {
         return ApplyReport.Entry(action: action, outcome: outcome, detail: detail, status: status)
     }
 
+    /// Ends a group action from what its requests did.
     func finish(
         _ action: PlanAction, changed: [String], already: [String], failures: [(Int?, String)], verb: String
     ) async -> ApplyReport.Entry {

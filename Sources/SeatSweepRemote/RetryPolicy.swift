@@ -13,7 +13,9 @@ public protocol RetryClock: Sendable {
 /// The wall clock and `Task.sleep`.
 public struct SystemRetryClock: RetryClock {
     public init() {}
+    /// The wall clock, in seconds since 1970.
     public func now() -> Double { Date().timeIntervalSince1970 }
+    /// Sleeps for real: the one place retries wait.
     public func sleep(seconds: Double) async throws {
         guard seconds > 0 else { return }
         try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))

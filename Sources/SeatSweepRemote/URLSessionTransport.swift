@@ -23,6 +23,7 @@ public final class URLSessionTransport: HTTPTransport {
 
     deinit { session.invalidateAndCancel() }
 
+    /// Sends once through URLSession; the `Authorization` value is read only here.
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         var r = URLRequest(url: request.url)
         r.httpMethod = request.method

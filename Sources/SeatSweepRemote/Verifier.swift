@@ -15,6 +15,7 @@ public struct Verifier: Sendable {
         self.orgId = orgId
     }
 
+    /// Checks every approved action, `concurrency` at a time; the others are listed as not approved.
     public func run(_ plan: Plan, journal: JournalState?, checkedAt: Timestamp) async -> VerificationReport {
         let resolver = GrantingGroupResolver(client: client, rules: plan.rules)
         var entries: [VerificationReport.Entry] = []
@@ -40,6 +41,7 @@ public struct Verifier: Sendable {
         return VerificationReport(planId: plan.planId, checkedAt: checkedAt.iso, entries: entries)
     }
 
+    /// Reads one action's live state and classifies it.
     func check(_ action: PlanAction, resolver: GrantingGroupResolver, journal: JournalState?) async
         -> VerificationReport.Entry
     {

@@ -11,6 +11,7 @@ public struct GrantingGroups: Sendable, Equatable {
         self.names = Set(names.map { $0.lowercased() })
     }
 
+    /// Whether membership of `group` grants the product.
     public func grants(_ group: PlanGroup) -> Bool {
         ids.contains(group.groupId) || names.contains(group.name.lowercased())
     }

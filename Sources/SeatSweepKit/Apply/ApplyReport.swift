@@ -55,6 +55,7 @@ public struct ApplyReport: Sendable, Equatable {
     /// Whether every approved action's goal holds (exit 0), else some failed (exit 2).
     public var allSucceeded: Bool { entries.allSatisfy(\.outcome.isSuccess) }
 
+    /// How many actions ended with `outcome`.
     public func count(_ outcome: Outcome) -> Int { entries.count { $0.outcome == outcome } }
 
     /// `confluence@acme` for site actions, `organisation` for account-wide ones.

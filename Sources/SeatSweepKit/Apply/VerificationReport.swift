@@ -63,6 +63,7 @@ public struct VerificationReport: Sendable, Equatable {
         return !approved.isEmpty && approved.allSatisfy { $0.status == .done }
     }
 
+    /// How many actions have `status`.
     public func count(_ status: Status) -> Int { entries.count { $0.status == status } }
 
     /// The table printed to a person.

@@ -7,6 +7,7 @@
 ///
 /// `TerminalText.safe("Eve\u{1B}[2J")` is `"Eve?[2J"`.
 public enum TerminalText {
+    /// `text` with control and bidirectional characters replaced by `?`.
     public static func safe(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var out = String.UnicodeScalarView()
