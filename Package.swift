@@ -25,12 +25,23 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "CLibXML2",
             ]
+        ),
+        .target(
+            name: "SeatSweepRemote",
+            dependencies: ["SeatSweepKit"]
+        ),
+        .target(
+            name: "AtlassianSimulator",
+            dependencies: []
         ),
         .executableTarget(
             name: "seatsweep",
             dependencies: [
                 "SeatSweepKit",
+                "SeatSweepRemote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,8 +55,12 @@ let package = Package(
             exclude: ["Fixtures", "Golden"]
         ),
         .testTarget(
+            name: "SeatSweepRemoteTests",
+            dependencies: ["SeatSweepRemote", "SeatSweepKit", "AtlassianSimulator"]
+        ),
+        .testTarget(
             name: "seatsweepTests",
-            dependencies: ["SeatSweepKit"]
+            dependencies: ["SeatSweepKit", "AtlassianSimulator"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -13,6 +13,9 @@ struct SeatSweep: AsyncParsableCommand {
             --strict; 64 usage error.
             """,
         version: SeatSweepVersion.current,
-        subcommands: [AuditCommand.self, InitCommand.self]
+        subcommands: [
+            AuditCommand.self, InitCommand.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self,
+            UndoCommand.self,
+        ]
     )
 }

@@ -102,8 +102,12 @@ public struct PlanAction: Codable, Sendable, Equatable {
     /// Nil for account-wide actions (suspend, restore-access).
     public var product: String?
     public var site: String?
-    /// Groups the account was in according to the inputs (for restore-groups: the groups to re-add).
+    /// Groups the account was in according to the inputs (for restore-groups: the names of the
+    /// groups to re-add, the same as `targetGroups`).
     public var groups: [String]
+    /// For restore-groups: the exact groups (id and name) to re-add; nil for every other kind.
+    /// Written only when present, so plans without it keep their digest.
+    public var targetGroups: [PlanGroup]?
     /// For account-wide actions: the seats the action frees.
     public var seats: [PlanSeat]
     public var lastActive: String?
@@ -113,6 +117,17 @@ public struct PlanAction: Codable, Sendable, Equatable {
     public var decision: Decision
     public var decidedBy: String?
     public var decidedAt: String?
+}
+
+/// A group as the site knows it: the id the API takes and the name people read.
+public struct PlanGroup: Codable, Sendable, Hashable {
+    public var groupId: String
+    public var name: String
+
+    public init(groupId: String, name: String) {
+        self.groupId = groupId
+        self.name = name
+    }
 }
 
 /// A seat an account-wide action covers.

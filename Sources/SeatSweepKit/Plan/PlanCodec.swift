@@ -105,31 +105,12 @@ public enum PlanCodec {
         w.member("planId", plan.planId)
         if !canonical {
             w.key("reviews")
-            w.beginArray()
-            for review in plan.reviews {
-                w.beginObject()
-                w.member("approved", review.approved)
-                w.member("at", review.at)
-                w.member("by", review.by)
-                w.member("pending", review.pending)
-                w.member("rejected", review.rejected)
-                w.endObject()
-            }
-            w.endArray()
+            write(plan.reviews, to: &w)
         }
         w.key("rules")
         write(plan.rules, to: &w)
         w.key("savings")
-        if let savings = plan.savings {
-            w.beginObject()
-            w.member("annualSavings", savings.annualSavings)
-            w.member("currency", savings.currency)
-            w.member("monthlySavings", savings.monthlySavings)
-            w.member("source", savings.source)
-            w.endObject()
-        } else {
-            w.null()
-        }
+        write(plan.savings, to: &w)
         w.member("schemaVersion", plan.schemaVersion)
         w.key("source")
         w.beginObject()
@@ -159,7 +140,33 @@ public enum PlanCodec {
         w.endObject()
     }
 
-    private static func write(_ rules: PlanRules, to w: inout JSONWriter) {
+    /// The review log as the plan file writes it.
+    static func write(_ reviews: [PlanReview], to w: inout JSONWriter) {
+        w.beginArray()
+        for review in reviews {
+            w.beginObject()
+            w.member("approved", review.approved)
+            w.member("at", review.at)
+            w.member("by", review.by)
+            w.member("pending", review.pending)
+            w.member("rejected", review.rejected)
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    /// The savings object, or null.
+    static func write(_ savings: PlanSavings?, to w: inout JSONWriter) {
+        guard let savings else { return w.null() }
+        w.beginObject()
+        w.member("annualSavings", savings.annualSavings)
+        w.member("currency", savings.currency)
+        w.member("monthlySavings", savings.monthlySavings)
+        w.member("source", savings.source)
+        w.endObject()
+    }
+
+    static func write(_ rules: PlanRules, to w: inout JSONWriter) {
         w.beginObject()
         w.key("accessGroups")
         w.beginObject()
@@ -180,6 +187,11 @@ public enum PlanCodec {
         for product in rules.thresholds.keys.sorted(by: utf8Less) { w.member(product, rules.thresholds[product]!) }
         w.endObject()
         w.endObject()
+    }
+
+    /// One action as the plan file writes it (`canonical` leaves out the review fields).
+    static func write(_ action: PlanAction, to w: inout JSONWriter, canonical: Bool) {
+        withUnsafePointer(to: action) { write($0, to: &w, canonical: canonical) }
     }
 
     /// One action as compact JSON on one line: the canonical bytes, plus the decision fields in
@@ -241,6 +253,18 @@ public enum PlanCodec {
             }
             JSONWriter.appendLiteral(#"],"site":"#, to: &out)
             JSONWriter.appendString(action.pointee.site, to: &out)
+            // Restore plans name the exact groups; the key is absent otherwise (older digests hold).
+            if let targets = action.pointee.targetGroups {
+                JSONWriter.appendLiteral(#","targetGroups":["#, to: &out)
+                for (i, group) in targets.enumerated() {
+                    JSONWriter.appendLiteral(i > 0 ? #",{"groupId":"# : #"{"groupId":"#, to: &out)
+                    JSONWriter.appendString(group.groupId, to: &out)
+                    JSONWriter.appendLiteral(#","name":"#, to: &out)
+                    JSONWriter.appendString(group.name, to: &out)
+                    out.append(UInt8(ascii: "}"))
+                }
+                out.append(UInt8(ascii: "]"))
+            }
             out.append(UInt8(ascii: "}"))
             marks?.pointee.end = out.count
         }

@@ -53,6 +53,11 @@ public struct Policy: Sendable, Equatable {
     /// The groups that grant `product` on `site` when the site cannot say (non-Jira products):
     /// the policy's `accessGroups`, else Atlassian's default `<product>-users-<site>` and `<product>-users`.
     public func grantingGroups(product: String, site: String) -> [String] {
+        Self.grantingGroups(accessGroups, product: product, site: site)
+    }
+
+    /// `grantingGroups` over an `accessGroups` table (a plan carries the table in its rules).
+    public static func grantingGroups(_ accessGroups: [String: [String]], product: String, site: String) -> [String] {
         let patterns = accessGroups[product] ?? ["\(product)-users-{site}", "\(product)-users"]
         return patterns.map { $0.replacingOccurrences(of: "{site}", with: site) }
     }
