@@ -49,12 +49,15 @@ public struct Audit: Sendable {
 
     public init(options: Options) { self.options = options }
 
-    public func run(_ files: [InputFile]) throws(SeatSweepError) -> Result {
+    /// Runs the pipeline. The inputs are consumed: once read, their bytes (for a large export,
+    /// hundreds of megabytes of mapped file) are released before analysis and planning.
+    public func run(_ files: consuming [InputFile]) throws(SeatSweepError) -> Result {
         var diagnostics = DiagnosticLog()
         for warning in options.pricing?.warnings ?? [] { diagnostics.append(warning) }
         var ingestor = Ingestor(dateOrder: options.dateOrder, parallelism: options.parallelism)
         ingestor.progress = options.progress
         let directory = try ingestor.run(files, diagnostics: &diagnostics)
+        files = []
         options.stageEnded?("ingest")
         let asOf: Day
         let asOfSource: String

@@ -118,9 +118,10 @@ struct AuditCommand: AsyncParsableCommand {
             }
             var files: [InputFile] = []
             for path in inputs { files.append(InputFile(path: path, data: try Files.read(path))) }
+            let audit = Audit(options: options)
             var result: Audit.Result
             do {
-                result = try Audit(options: options).run(files)
+                result = try audit.run(consume files)
             } catch {
                 progress?.clear()
                 throw error

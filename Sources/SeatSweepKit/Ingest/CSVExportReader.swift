@@ -504,8 +504,13 @@ struct CSVExportReader {
             storage: storage, idText: idText, source: ref, hasAccountId: plan.layout != .legacySite, status: .unknown)
         if let column = plan.name { account.nameText = parser.withField(column) { storage.append($0) } }
         if let column = plan.email { account.emailText = parser.withField(column) { storage.append($0) } }
-        if Self.equalsIgnoringCase(parser.raw(plan.status), "active") {
+        let statusCell = parser.raw(plan.status)
+        if Self.equalsIgnoringCase(statusCell, "active") {
             account.status = .active
+        } else if Self.equalsIgnoringCase(statusCell, "suspended") {
+            account.status = .suspended
+        } else if Self.equalsIgnoringCase(statusCell, "deactivated") {
+            account.status = .deactivated
         } else {
             account.status = AccountStatus(exportText: parser.string(plan.status))
         }
@@ -602,7 +607,11 @@ struct CSVExportReader {
     ) -> Bool {
         let raw = parser.raw(index)
         // Fast paths for the common cells.
-        if raw.isEmpty || Self.equalsIgnoringCase(raw, "none") || Self.equalsIgnoringCase(raw, "no") { return false }
+        if raw.isEmpty || Self.equalsIgnoringCase(raw, "none") || Self.equalsIgnoringCase(raw, "no")
+            || Self.equalsIgnoringCase(raw, "guest")
+        {
+            return false
+        }
         if Self.equalsIgnoringCase(raw, "user") || Self.equalsIgnoringCase(raw, "yes") { return true }
         let text = parser.string(index)
         var grants = false

@@ -1,10 +1,11 @@
-/// Account id → position, without a `String` per id: an open-addressing table of positions,
-/// keyed by a hash of the id's bytes, that asks the caller to compare candidates.
+/// Account id → position, without a `String` per id: an open-addressing table keyed by a hash
+/// of the id's bytes, that asks the caller to confirm candidates.
+///
+/// Each slot is one 64-bit word (the hash's high half and position + 1), so a lookup in a table
+/// of a million ids costs one cache miss; ids are compared only when the hash halves agree.
 struct IdIndex: Sendable {
-    /// Position + 1 per slot; 0 is empty.
-    private var slots: [UInt32] = []
-    /// The hash's high half per slot, so most mismatches need no byte comparison.
-    private var tags: [UInt32] = []
+    /// `tag << 32 | (position + 1)`; 0 is empty.
+    private var slots: [UInt64] = []
     private var count = 0
 
     /// Makes room for `n` ids at a load of at most a half.
@@ -12,17 +13,13 @@ struct IdIndex: Sendable {
         var capacity = 16
         while capacity < n * 2 { capacity <<= 1 }
         guard capacity > slots.count else { return }
-        let old = (slots, tags)
-        slots = [UInt32](repeating: 0, count: capacity)
-        tags = [UInt32](repeating: 0, count: capacity)
-        count = 0
+        let old = slots
+        slots = [UInt64](repeating: 0, count: capacity)
         let mask = capacity - 1
-        for (slot, tag) in zip(old.0, old.1) where slot != 0 {
-            var i = Int(tag) & mask
+        for slot in old where slot != 0 {
+            var i = Int(slot >> 32) & mask
             while slots[i] != 0 { i = (i + 1) & mask }
             slots[i] = slot
-            tags[i] = tag
-            count += 1
         }
     }
 
@@ -30,23 +27,23 @@ struct IdIndex: Sendable {
     func find(_ hash: UInt64, equals: (Int) -> Bool) -> Int? {
         guard !slots.isEmpty else { return nil }
         let mask = slots.count - 1
-        let tag = UInt32(truncatingIfNeeded: hash >> 32)
+        let tag = hash >> 32
         var i = Int(tag) & mask
-        while slots[i] != 0 {
-            if tags[i] == tag, equals(Int(slots[i] - 1)) { return Int(slots[i] - 1) }
+        while true {
+            let slot = slots[i]
+            if slot == 0 { return nil }
+            if slot >> 32 == tag, equals(Int(slot & 0xFFFF_FFFF) - 1) { return Int(slot & 0xFFFF_FFFF) - 1 }
             i = (i + 1) & mask
         }
-        return nil
     }
 
     mutating func insert(_ hash: UInt64, position: Int) {
         if (count + 1) * 2 > slots.count { reserve(max(16, count * 2)) }
         let mask = slots.count - 1
-        let tag = UInt32(truncatingIfNeeded: hash >> 32)
+        let tag = hash >> 32
         var i = Int(tag) & mask
         while slots[i] != 0 { i = (i + 1) & mask }
-        slots[i] = UInt32(position + 1)
-        tags[i] = tag
+        slots[i] = tag << 32 | UInt64(position + 1)
         count += 1
     }
 

@@ -75,3 +75,62 @@ import Testing
         }
     }
 }
+
+/// Random cells of delimiters, quotes, line breaks, spaces and multi-byte characters, quoted as
+/// RFC 4180 says, always parse back to themselves (whatever falls on an 8-byte boundary).
+@Suite struct CSVParserRoundTripTests {
+    struct Rng {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test(arguments: [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09])
+    func randomCellsRoundTrip(delimiter: UInt8) throws {
+        var rng = Rng(state: 7 + UInt64(delimiter))
+        let alphabet = ["a", "b", "Z", "é", "😀", ",", ";", "\t", "\"", "\n", "\r\n", " ", "0", "x"]
+        for _ in 0..<300 {
+            let rows = (0..<Int(rng.next() % 5 + 1)).map { _ in
+                (0..<Int(rng.next() % 6 + 1)).map { _ in
+                    (0..<Int(rng.next() % 30)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined()
+                }
+            }
+            let d = String(UnicodeScalar(delimiter))
+            let text =
+                rows.map { row in
+                    row.map { cell in
+                        // Quote every cell that needs it; leading/trailing spaces are trimmed by the reader, so quote those too.
+                        let needs =
+                            cell.contains(d) || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")
+                            || cell.hasPrefix(" ") || cell.hasSuffix(" ") || cell.hasPrefix("\t")
+                            || cell.hasSuffix("\t")
+                        return needs ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+                    }.joined(separator: d)
+                }.joined(separator: "\n") + "\n"
+            let parsed = try Array(text.utf8).withUnsafeBufferPointer { buffer throws in
+                var parser = CSVParser(bytes: buffer, range: 0..<buffer.count, delimiter: delimiter, path: "r.csv")
+                var out: [[String]] = []
+                while try parser.next() { out.append((0..<parser.fields.count).map { parser.string($0) }) }
+                return out
+            }
+            // A row of one empty cell is a blank line, which the reader skips.
+            let expected = rows.filter { !($0.count == 1 && $0[0].isEmpty) }.map { row in
+                row.map { cell in
+                    var trimmed = Substring(cell)
+                    if !(cell.contains(d) || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")
+                        || cell.hasPrefix(" ") || cell.hasSuffix(" ") || cell.hasPrefix("\t") || cell.hasSuffix("\t"))
+                    {
+                        trimmed = trimmed.drop { $0 == " " }
+                    }
+                    return String(trimmed)
+                }
+            }
+            #expect(parsed == expected, "\(text.debugDescription)")
+        }
+    }
+}
