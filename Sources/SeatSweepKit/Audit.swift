@@ -56,6 +56,7 @@ public struct Audit: Sendable {
         for warning in options.pricing?.warnings ?? [] { diagnostics.append(warning) }
         var ingestor = Ingestor(dateOrder: options.dateOrder, parallelism: options.parallelism)
         ingestor.progress = options.progress
+        if let ended = options.stageEnded { ingestor.phaseEnded = { phase in ended("  " + phase) } }
         let directory = try ingestor.run(files, diagnostics: &diagnostics)
         files = []
         options.stageEnded?("ingest")

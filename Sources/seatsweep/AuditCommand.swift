@@ -95,7 +95,10 @@ struct AuditCommand: AsyncParsableCommand {
                 asOf: asOf.flatMap { Day(iso: $0) }, today: now.day, generatedAt: now,
                 toolVersion: SeatSweepVersion.current,
                 dateOrder: dateFormat.flatMap { NumericDateOrder(format: $0) })
-            options.parallelism = ProcessInfo.processInfo.activeProcessorCount
+            // SEATSWEEP_THREADS overrides the core count (for benchmarks of scaling).
+            options.parallelism =
+                ProcessInfo.processInfo.environment["SEATSWEEP_THREADS"].flatMap { Int($0) }
+                ?? ProcessInfo.processInfo.activeProcessorCount
             options.sealPlan = false  // sealed while plan.json is written, in one pass
             let trace = StageTrace.fromEnvironment()
             let progress = ProgressLine.forTerminal()

@@ -251,7 +251,8 @@ struct CSVExportReader {
                 let rows = (reserveFor ?? (min(stopAt ?? end, end) - start)) / rowLength * 11 / 10 + 16
                 part.collector.reserve(rows)
                 storage.reserve(
-                    accounts: rows, textPerAccount: rowLength / 3, seatsPerAccount: (plan.seatProducts.count + 1) / 2)
+                    accounts: rows, textPerAccount: rowLength / 2 + 8,
+                    seatsPerAccount: (plan.seatProducts.count + 1) / 2)
             }
             if parser.fields.count != plan.headers.count, !raggedReported {
                 raggedReported = true

@@ -24,6 +24,8 @@ public struct Ingestor: Sendable {
     public var parallelThreshold: Int
     /// Told how far reading has come (bytes of each file).
     public var progress: ProgressHandler?
+    /// Told as each phase of reading a file ends (`validate`, `parse`, `hash`), for profiling.
+    public var phaseEnded: (@Sendable (String) -> Void)?
 
     public init(dateOrder: NumericDateOrder? = nil, parallelism: Int = 1, parallelThreshold: Int = 4 << 20) {
         self.dateOrder = dateOrder
@@ -39,9 +41,12 @@ public struct Ingestor: Sendable {
         var fetchedAt: Timestamp?
         for (index, file) in files.enumerated() {
             let read = try readOne(file, index: index, diagnostics: &diagnostics)
+            phaseEnded?("parse")
+            let sha256 = Self.sha256Hex(file.data)
+            phaseEnded?("hash")
             inputs.append(
                 InputSummary(
-                    path: file.path, sha256: Self.sha256Hex(file.data), layout: read.layout, rows: read.rows,
+                    path: file.path, sha256: sha256, layout: read.layout, rows: read.rows,
                     accounts: read.collector.count))
             let paths = inputs.map(\.path)
             merged.absorb(
@@ -78,11 +83,13 @@ public struct Ingestor: Sendable {
         -> ReadResult
     {
         let order = dateOrder
+        let phase = phaseEnded
         let threads = ReadOptions(
             parallelism: parallelism, parallelThreshold: parallelThreshold, progress: progress, total: file.data.count)
         let outcome: Result<ReadResult, SeatSweepError> = file.data.withUnsafeBytes { raw in
             do throws(SeatSweepError) {
                 let decoded = try TextDecoder.decode(raw, path: file.path)
+                phase?("validate")
                 if let transcoded = decoded.transcoded {
                     return .success(
                         try transcoded.withUnsafeBufferPointer { buffer throws(SeatSweepError) in
