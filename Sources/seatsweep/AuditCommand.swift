@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import SeatSweepKit
+import ZIPFoundation
 
 /// The report formats `--format` can name. Every case must be handled in `AuditCommand.write`.
 enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
     case json, csv, html, xlsx, xml
 
     /// Formats this build can render.
-    static let built: [OutputFormat] = [.json, .csv]
+    static let built: [OutputFormat] = [.json, .csv, .html, .xlsx, .xml]
 }
 
 struct AuditCommand: AsyncParsableCommand {
@@ -17,7 +18,8 @@ struct AuditCommand: AsyncParsableCommand {
         discussion: """
             INPUT is an exported-users CSV from admin.atlassian.com (Directory > Users > Export users), an \
             accounts export (Domains > Export accounts), or a JSON admin-API dump. Several inputs are merged \
-            by account id. Writes summary.json, plan.json and users.csv into --out.
+            by account id. Writes summary.json, plan.json, users.csv, report.html, report.xlsx and report.xml \
+            into --out.
             """)
 
     @Argument(help: "Export files (CSV) or API dumps (JSON, NDJSON).")
@@ -35,9 +37,31 @@ struct AuditCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Reports to write besides the JSON files: a comma list of json, csv, html, xlsx, xml; `json` alone writes only the JSON files."
+            "Reports to write besides the JSON files: a comma list of json, csv, html, xlsx, xml (default: all); `json` alone writes only the JSON files."
     )
     var format: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Directory with HTML report templates (report.html.mustache, report.css, report.js) replacing the built-in ones.",
+            valueName: "dir"))
+    var templates: String?
+
+    @Option(
+        name: .customLong("html-rows"),
+        help: "Rows of the candidates and protected tables shown in report.html (the workbook has every row).")
+    var htmlRows = HTMLReportRenderer.defaultRowLimit
+
+    @Flag(
+        help:
+            "Replace names and e-mail addresses with pseudonyms in the HTML, xlsx, XML and CSV reports (not plan.json)."
+    )
+    var redact = false
+
+    @Option(
+        name: .customLong("redact-salt"),
+        help: "Secret that keeps --redact pseudonyms the same from one audit to the next (implies --redact).")
+    var redactSalt: String?
 
     @Flag(help: "Fail (exit 2, nothing written) when there are warnings.")
     var strict = false
@@ -60,6 +84,12 @@ struct AuditCommand: AsyncParsableCommand {
         }
         if let dateFormat, NumericDateOrder(format: dateFormat) == nil {
             throw ValidationError("--date-format must be a pattern like dd/MM/yyyy or MM/dd/yyyy, not '\(dateFormat)'")
+        }
+        if htmlRows < 0 {
+            throw ValidationError("--html-rows must be 0 or more, not \(htmlRows)")
+        }
+        if let redactSalt, redactSalt.isEmpty {
+            throw ValidationError("--redact-salt must not be empty")
         }
         _ = try formats()
     }
@@ -109,10 +139,48 @@ struct AuditCommand: AsyncParsableCommand {
             let written = try write(result, formats: try formats())
             if json {
                 Console.out(String(decoding: SummaryRenderer.render(result.summary), as: UTF8.self))
+                Console.err("seatsweep: wrote " + written.joined(separator: ", "))
             } else {
                 Console.out(HumanSummary.render(result, written: written, policyGiven: policy != nil))
             }
         }
+    }
+
+    /// The HTML templates: built in, or read from `--templates DIR` (missing files fall back to
+    /// the built-in ones; a directory with none of them is an error).
+    func htmlTemplates() throws(SeatSweepError) -> HTMLTemplates {
+        guard let templates else { return .builtIn }
+        var chosen = HTMLTemplates.builtIn
+        var found = 0
+        for name in [HTMLTemplates.pageFile, HTMLTemplates.styleFile, HTMLTemplates.scriptFile] {
+            let path = (templates as NSString).appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let text = try Files.readText(path, what: "template").text
+            found += 1
+            switch name {
+            case HTMLTemplates.pageFile:
+                chosen.page = text
+                chosen.pageSource = path
+            case HTMLTemplates.styleFile: chosen.style = text
+            default: chosen.script = text
+            }
+        }
+        if found == 0 {
+            throw SeatSweepError(
+                "the templates directory has none of \(HTMLTemplates.pageFile), \(HTMLTemplates.styleFile), "
+                    + "\(HTMLTemplates.scriptFile)", at: SourceLocation(path: templates),
+                hint: "copy the repository's Templates/ folder and edit it, or leave out --templates")
+        }
+        return chosen
+    }
+
+    /// The redactor for `--redact`: keyed by `--redact-salt`, else by a random salt, so that
+    /// pseudonyms cannot be linked across audits unless the user asks for it.
+    func redactor() -> Redactor? {
+        if let redactSalt { return Redactor(salt: redactSalt) }
+        guard redact else { return nil }
+        var generator = SystemRandomNumberGenerator()
+        return Redactor(salt: (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.joined())
     }
 
     private func write(_ result: Audit.Result, formats: [OutputFormat]) throws(SeatSweepError) -> [String] {
@@ -120,16 +188,31 @@ struct AuditCommand: AsyncParsableCommand {
         var batch = OutputBatch(directory: out)
         try batch.write("summary.json", bytes: SummaryRenderer.render(result.summary))
         try batch.write("plan.json") { sink in try PlanCodec.encode(result.plan, sink: sink) }
+        let needsDocument = formats.contains { $0 != .json }
+        let document = needsDocument ? ReportDocument(result, options: .init(redactor: redactor())) : nil
         for format in formats {
+            guard let document else { break }
             switch format {
             case .json: break
             case .csv:
-                try batch.write("users.csv") { sink in
-                    try UsersCSVRenderer.render(
-                        result.findings, directory: result.directory, plan: result.plan, sink: sink)
+                try batch.write("users.csv") { sink in try UsersCSVRenderer.render(document, sink: sink) }
+            case .html:
+                let options = HTMLReportRenderer.Options(rowLimit: htmlRows, templates: try htmlTemplates())
+                try batch.write("report.html", bytes: try HTMLReportRenderer.render(document, options: options))
+            case .xlsx:
+                try batch.writeFile("report.xlsx") { path in
+                    let archive: Archive
+                    do {
+                        archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+                    } catch {
+                        throw SeatSweepError(
+                            "cannot create the workbook (\(error))", at: SourceLocation(path: path),
+                            hint: "check the free space and permissions of the output directory")
+                    }
+                    try XLSXRenderer.render(document, into: archive)
                 }
-            case .html, .xlsx, .xml:
-                break  // rejected in validate() until their renderers exist
+            case .xml:
+                try batch.write("report.xml") { sink in try SpreadsheetML2003Renderer.render(document, sink: sink) }
             }
         }
         return try batch.commit()

@@ -43,6 +43,8 @@ enum Files {
 struct OutputBatch {
     let directory: String
     private var staged: [(temp: String, final: String)] = []
+    /// Private (0700) directories holding files that a library creates itself (`writeFile`).
+    private var scratchDirectories: [String] = []
 
     init(directory: String) { self.directory = directory }
 
@@ -115,6 +117,46 @@ struct OutputBatch {
         }
     }
 
+    /// Writes `name` through `body`, which receives the path of a file to create (for writers that
+    /// need to seek, such as ZIP). The path is inside a new 0700 directory, so nobody else can
+    /// read the file while it is written; it is made 0600 and flushed before it is staged.
+    mutating func writeFile(_ name: String, _ body: (String) throws -> Void) throws(SeatSweepError) {
+        let final = (directory as NSString).appendingPathComponent(name)
+        let scratch = (directory as NSString).appendingPathComponent(
+            ".\(name).tmpdir-\(ProcessInfo.processInfo.processIdentifier)")
+        rmdirTree(scratch)
+        guard mkdir(scratch, 0o700) == 0 else {
+            throw SeatSweepError(
+                "cannot create a temporary directory in the output directory (\(String(cString: strerror(errno))))",
+                at: SourceLocation(path: scratch), hint: "pass --out with a directory you may write to")
+        }
+        scratchDirectories.append(scratch)
+        let temp = (scratch as NSString).appendingPathComponent(name)
+        do {
+            try body(temp)
+        } catch let error as SeatSweepError {
+            discard()
+            throw error
+        } catch {
+            discard()
+            throw SeatSweepError("cannot write (\(error))", at: SourceLocation(path: final))
+        }
+        let fd = open(temp, O_RDONLY)
+        guard fd >= 0, fchmod(fd, 0o600) == 0, fsync(fd) == 0 else {
+            if fd >= 0 { close(fd) }
+            discard()
+            throw SeatSweepError(
+                "cannot flush the file to disk", at: SourceLocation(path: final), hint: "check the disk")
+        }
+        close(fd)
+        staged.append((temp, final))
+    }
+
+    /// Removes a scratch directory and the files in it.
+    private func rmdirTree(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
     /// Writes a complete byte buffer.
     mutating func write(_ name: String, bytes: [UInt8]) throws(SeatSweepError) {
         try write(name) { sink in try sink(bytes[...]) }
@@ -132,6 +174,8 @@ struct OutputBatch {
             done.append(final)
         }
         staged.removeAll()
+        for scratch in scratchDirectories { rmdirTree(scratch) }
+        scratchDirectories.removeAll()
         return done
     }
 
@@ -139,5 +183,7 @@ struct OutputBatch {
     mutating func discard() {
         for (temp, _) in staged { unlink(temp) }
         staged.removeAll()
+        for scratch in scratchDirectories { rmdirTree(scratch) }
+        scratchDirectories.removeAll()
     }
 }

@@ -1,0 +1,181 @@
+import CLibXML2
+
+/// The one XML writer: a streaming wrapper over libxml2's `xmlTextWriter`, used for every xlsx
+/// part and the XML Spreadsheet 2003 file. No document tree is built: elements go out as they
+/// are written, into a byte buffer that the caller drains (`take()`, `drain(into:)`) as it goes.
+///
+/// libxml2 escapes markup (`<`, `&`, quotes in attributes); every text and attribute value also
+/// passes `XMLText.legal`, so characters XML 1.0 forbids (U+0007, U+FFFE, ...) are replaced and
+/// never written raw. Errors from libxml2 are remembered and reported by `finish()`.
+public final class XMLStreamWriter {
+    /// Receives libxml2's output; a class so the C callback can reach it through a pointer.
+    private final class Output {
+        var bytes: [UInt8] = []
+    }
+
+    private let output = Output()
+    private let writer: xmlTextWriterPtr
+    private var failure: String?
+
+    /// A writer whose output accumulates until taken.
+    public init() throws(SeatSweepError) {
+        let context = Unmanaged.passUnretained(output).toOpaque()
+        guard
+            let buffer = xmlOutputBufferCreateIO(
+                { context, chars, length in
+                    guard let context, let chars, length > 0 else { return 0 }
+                    let output = Unmanaged<XMLStreamWriter.Output>.fromOpaque(context).takeUnretainedValue()
+                    chars.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { bytes in
+                        output.bytes.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length)))
+                    }
+                    return length
+                }, { _ in 0 }, context, nil)
+        else { throw SeatSweepError("libxml2 could not create an output buffer (out of memory?)") }
+        guard let writer = xmlNewTextWriter(buffer) else {
+            xmlOutputBufferClose(buffer)
+            throw SeatSweepError("libxml2 could not create a text writer (out of memory?)")
+        }
+        self.writer = writer
+        output.bytes.reserveCapacity(1 << 17)
+    }
+
+    deinit {
+        xmlFreeTextWriter(writer)  // also closes the output buffer
+    }
+
+    private func check(_ result: Int32, _ what: @autoclosure () -> String) {
+        if result < 0, failure == nil { failure = what() }
+    }
+
+    /// `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` and (libxml2 adds it) a line break.
+    public func startDocument() {
+        check(xmlTextWriterStartDocument(writer, "1.0", "UTF-8", "yes"), "start document")
+    }
+
+    /// A processing instruction such as `<?mso-application progid="Excel.Sheet"?>`.
+    public func processingInstruction(_ target: String, _ content: String) {
+        check(
+            target.withXMLChars { t in content.withXMLChars { c in xmlTextWriterWritePI(writer, t, c) } },
+            "processing instruction \(target)")
+    }
+
+    /// Opens element `name` (a qualified name such as `ss:Cell`); attributes follow, then content.
+    public func start(_ name: String) {
+        check(name.withXMLChars { xmlTextWriterStartElement(writer, $0) }, "start <\(name)>")
+    }
+
+    /// An attribute of the element just started.
+    public func attribute(_ name: String, _ value: String) {
+        let legal = XMLText.legal(value)
+        check(
+            name.withXMLChars { n in legal.withXMLChars { v in xmlTextWriterWriteAttribute(writer, n, v) } },
+            "attribute \(name)")
+    }
+
+    /// An integer attribute.
+    public func attribute(_ name: String, _ value: Int) { attribute(name, String(value)) }
+
+    /// Escaped character data.
+    public func text(_ value: String) {
+        let legal = XMLText.legal(value)
+        check(legal.withXMLChars { xmlTextWriterWriteString(writer, $0) }, "text")
+    }
+
+    /// Closes the innermost open element (`<a/>` when it is empty).
+    public func end() {
+        check(xmlTextWriterEndElement(writer), "end element")
+    }
+
+    /// `<name>text</name>`.
+    public func element(_ name: String, _ text: String) {
+        start(name)
+        self.text(text)
+        end()
+    }
+
+    /// A line break between elements, so files read (and diff) one row per line. Only call it
+    /// where whitespace is insignificant: after an end tag.
+    public func newline() {
+        check(xmlTextWriterWriteRaw(writer, "\n"), "line break")
+    }
+
+    /// Closes every open element, ends the document and flushes.
+    public func endDocument() {
+        check(xmlTextWriterEndDocument(writer), "end document")
+        flush()
+    }
+
+    /// Pushes libxml2's internal buffer into ours.
+    public func flush() {
+        check(xmlTextWriterFlush(writer), "flush")
+    }
+
+    /// Bytes written and not yet taken (after `flush()`).
+    public var pendingCount: Int { output.bytes.count }
+
+    /// Flushes and hands over every byte written so far.
+    public func take() -> [UInt8] {
+        flush()
+        defer { output.bytes.removeAll(keepingCapacity: true) }
+        return output.bytes
+    }
+
+    /// Flushes and passes the bytes written so far to `sink`.
+    public func drain(into sink: (ArraySlice<UInt8>) throws -> Void) throws {
+        flush()
+        guard !output.bytes.isEmpty else { return }
+        try sink(output.bytes[...])
+        output.bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Throws if libxml2 reported an error for any call so far.
+    public func finish(_ what: String) throws(SeatSweepError) {
+        if let failure {
+            throw SeatSweepError(
+                "libxml2 failed to write \(what) (\(failure))", hint: "this is a bug; please report it")
+        }
+    }
+}
+
+/// XML 1.0 text rules, shared by everything `XMLStreamWriter` writes.
+public enum XMLText {
+    /// `text` with every character XML 1.0 does not allow replaced by U+FFFD. Allowed:
+    /// tab, line feed, carriage return, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF.
+    /// Example: `legal("a\u{7}b")` is `"a\u{FFFD}b"`.
+    public static func legal(_ text: String) -> String {
+        var suspicious = false
+        for byte in text.utf8 where (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0xEF {
+            suspicious = true
+            break
+        }
+        guard suspicious else { return text }
+        var scalars = String.UnicodeScalarView()
+        var changed = false
+        for scalar in text.unicodeScalars {
+            if isAllowed(scalar) {
+                scalars.append(scalar)
+            } else {
+                scalars.append("\u{FFFD}")
+                changed = true
+            }
+        }
+        return changed ? String(scalars) : text
+    }
+
+    /// Whether XML 1.0's `Char` production allows `scalar`.
+    public static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+}
+
+extension String {
+    /// Calls `body` with the string as a NUL-terminated `xmlChar` (UTF-8) pointer.
+    fileprivate func withXMLChars<R>(_ body: (UnsafePointer<xmlChar>) -> R) -> R {
+        withCString { pointer in
+            pointer.withMemoryRebound(to: xmlChar.self, capacity: utf8.count + 1, body)
+        }
+    }
+}
