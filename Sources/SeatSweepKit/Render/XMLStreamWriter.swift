@@ -17,8 +17,12 @@ public final class XMLStreamWriter {
     private let writer: xmlTextWriterPtr
     private var failure: String?
 
+    /// libxml2 must initialise its globals once before threads use it.
+    private static let libraryReady: Void = { xmlInitParser() }()
+
     /// A writer whose output accumulates until taken.
     public init() throws(SeatSweepError) {
+        _ = Self.libraryReady
         let context = Unmanaged.passUnretained(output).toOpaque()
         guard
             let buffer = xmlOutputBufferCreateIO(
