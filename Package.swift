@@ -48,7 +48,7 @@ let package = Package(
         ),
         .testTarget(
             name: "seatsweepTests",
-            dependencies: ["SeatSweepKit"],
+            dependencies: ["SeatSweepKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Readers"]
         ),
     ],

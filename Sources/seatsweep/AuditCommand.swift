@@ -184,37 +184,45 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     private func write(_ result: Audit.Result, formats: [OutputFormat]) throws(SeatSweepError) -> [String] {
+        let templates = formats.contains(.html) ? try htmlTemplates() : .builtIn
         try OutputBatch.prepare(out)
         var batch = OutputBatch(directory: out)
-        try batch.write("summary.json", bytes: SummaryRenderer.render(result.summary))
-        try batch.write("plan.json") { sink in try PlanCodec.encode(result.plan, sink: sink) }
-        let needsDocument = formats.contains { $0 != .json }
-        let document = needsDocument ? ReportDocument(result, options: .init(redactor: redactor())) : nil
-        for format in formats {
-            guard let document else { break }
-            switch format {
-            case .json: break
-            case .csv:
-                try batch.write("users.csv") { sink in try UsersCSVRenderer.render(document, sink: sink) }
-            case .html:
-                let options = HTMLReportRenderer.Options(rowLimit: htmlRows, templates: try htmlTemplates())
-                try batch.write("report.html", bytes: try HTMLReportRenderer.render(document, options: options))
-            case .xlsx:
-                try batch.writeFile("report.xlsx") { path in
-                    let archive: Archive
-                    do {
-                        archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
-                    } catch {
-                        throw SeatSweepError(
-                            "cannot create the workbook (\(error))", at: SourceLocation(path: path),
-                            hint: "check the free space and permissions of the output directory")
+        do {
+            try batch.write("summary.json", bytes: SummaryRenderer.render(result.summary))
+            try batch.write("plan.json") { sink in try PlanCodec.encode(result.plan, sink: sink) }
+            let needsDocument = formats.contains { $0 != .json }
+            let document = needsDocument ? ReportDocument(result, options: .init(redactor: redactor())) : nil
+            for format in formats {
+                guard let document else { break }
+                switch format {
+                case .json: break
+                case .csv:
+                    try batch.write("users.csv") { sink in try UsersCSVRenderer.render(document, sink: sink) }
+                case .html:
+                    let options = HTMLReportRenderer.Options(rowLimit: htmlRows, templates: templates)
+                    try batch.write("report.html", bytes: try HTMLReportRenderer.render(document, options: options))
+                case .xlsx:
+                    try batch.writeFile("report.xlsx") { path in
+                        let archive: Archive
+                        do {
+                            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+                        } catch {
+                            throw SeatSweepError(
+                                "cannot create the workbook (\(error))", at: SourceLocation(path: path),
+                                hint: "check the free space and permissions of the output directory")
+                        }
+                        try XLSXRenderer.render(document, into: archive)
                     }
-                    try XLSXRenderer.render(document, into: archive)
+                case .xml:
+                    try batch.write("report.xml") { sink in
+                        try SpreadsheetML2003Renderer.render(document, sink: sink)
+                    }
                 }
-            case .xml:
-                try batch.write("report.xml") { sink in try SpreadsheetML2003Renderer.render(document, sink: sink) }
             }
+            return try batch.commit()
+        } catch {
+            batch.discard()
+            throw error
         }
-        return try batch.commit()
     }
 }

@@ -41,6 +41,7 @@ PROBE = r"""
   out.filterVisible = !!document.querySelector('input.filter') &&
       !document.querySelector('input.filter').parentNode.hidden;
   out.bodyText = document.body.innerText;
+  out.pwned = !!window.pwned;
   if (table && rows.length > 1) {
     const th = table.tHead.rows[0].cells;
     let days = -1;
@@ -162,6 +163,19 @@ def main():
         sys.stderr.write("Chromium did not answer in time\n")
         sys.exit(2)
 
+    def drain(seconds):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            ready, _, _ = select.select([recv_pipe], [], [], 0.05)
+            if ready:
+                chunk = recv_pipe.read(1 << 20)
+                if not chunk:
+                    break
+                state["buffer"] += chunk
+        while b"\0" in state["buffer"]:
+            raw, state["buffer"] = state["buffer"].split(b"\0", 1)
+            events.append(json.loads(raw))
+
     def call(method, params=None, session=None):
         i = send(method, params, session)
         reply = wait(lambda m: m.get("id") == i)
@@ -199,9 +213,8 @@ def main():
                 "document.getElementById('candidates-table').tBodies[0].rows.length : -1, "
                 "bodyText: document.body.innerText})", "returnByValue": True}, session=session)
             probe = json.loads(value["result"]["value"])
-        time.sleep(0.3)  # let late console and network events arrive
+        drain(0.3)  # let late console and network events arrive
         send("Browser.close")
-        wait(lambda m: False, timeout=0.5) if False else None
     finally:
         try:
             proc.wait(timeout=20)
