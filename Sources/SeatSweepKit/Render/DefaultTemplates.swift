@@ -118,7 +118,7 @@ enum DefaultTemplates {
         <section id="protected">
         <h2>Protected accounts</h2>
         {{#protected}}
-        <p>{{total}} accounts are never put in a plan, whatever their activity.</p>
+        <p>Protected accounts holding a seat: {{total}}. They are never put in a plan, whatever their activity.</p>
         {{#capped}}
         <p class="cap">This page shows the first {{shown}} of {{total}} rows. The workbook report.xlsx holds every row.</p>
         {{/capped}}

@@ -252,7 +252,7 @@ public struct ReportDocument: Sendable {
                 : "Plan action: remove the product on that site from each candidate seat (remove-product-access).")
         lines.append(
             "The plan \(d.planId) expires \(d.planExpiresAt); nothing changes until a reviewer approves actions and "
-                + "`seatsweep apply` runs.")
+                + "seatsweep apply runs.")
         if let savings = d.savings {
             lines.append(
                 "Savings are priced from \(ReportText.clean(savings.source)) in \(savings.currency); "
