@@ -136,7 +136,7 @@ struct AuditCommand: AsyncParsableCommand {
                         + "  hint: fix the inputs, or run without --strict to accept the warnings")
                 throw ExitCode.unfinished
             }
-            let written = try write(result, formats: try formats())
+            let written = try await write(result, formats: try formats())
             if json {
                 Console.out(String(decoding: SummaryRenderer.render(result.summary), as: UTF8.self))
                 Console.err("seatsweep: wrote " + written.joined(separator: ", "))
@@ -183,46 +183,85 @@ struct AuditCommand: AsyncParsableCommand {
         return Redactor(salt: (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.joined())
     }
 
-    private func write(_ result: Audit.Result, formats: [OutputFormat]) throws(SeatSweepError) -> [String] {
-        let templates = formats.contains(.html) ? try htmlTemplates() : .builtIn
+    private func write(_ result: Audit.Result, formats: [OutputFormat]) async throws -> [String] {
+        let html = HTMLReportRenderer.Options(
+            rowLimit: htmlRows, templates: formats.contains(.html) ? try htmlTemplates() : .builtIn)
         try OutputBatch.prepare(out)
         var batch = OutputBatch(directory: out)
         do {
             try batch.write("summary.json", bytes: SummaryRenderer.render(result.summary))
             try batch.write("plan.json") { sink in try PlanCodec.encode(result.plan, sink: sink) }
-            let needsDocument = formats.contains { $0 != .json }
-            let document = needsDocument ? ReportDocument(result, options: .init(redactor: redactor())) : nil
-            for format in formats {
-                guard let document else { break }
-                switch format {
-                case .json: break
-                case .csv:
-                    try batch.write("users.csv") { sink in try UsersCSVRenderer.render(document, sink: sink) }
-                case .html:
-                    let options = HTMLReportRenderer.Options(rowLimit: htmlRows, templates: templates)
-                    try batch.write("report.html", bytes: try HTMLReportRenderer.render(document, options: options))
-                case .xlsx:
-                    try batch.writeFile("report.xlsx") { path in
-                        let archive: Archive
-                        do {
-                            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
-                        } catch {
-                            throw SeatSweepError(
-                                "cannot create the workbook (\(error))", at: SourceLocation(path: path),
-                                hint: "check the free space and permissions of the output directory")
-                        }
-                        try XLSXRenderer.render(document, into: archive)
-                    }
-                case .xml:
-                    try batch.write("report.xml") { sink in
-                        try SpreadsheetML2003Renderer.render(document, sink: sink)
-                    }
-                }
+            let reports = formats.filter { $0 != .json }
+            if !reports.isEmpty {
+                let document = ReportDocument(result, options: .init(redactor: redactor()))
+                for file in try await Self.render(reports, document, html: html, into: out) { batch.add(file) }
             }
             return try batch.commit()
         } catch {
             batch.discard()
             throw error
+        }
+    }
+
+    /// Renders the reports at the same time (they only read the document), each into its own
+    /// temporary file; on any failure every one of them is removed.
+    static func render(
+        _ formats: [OutputFormat], _ document: ReportDocument, html: HTMLReportRenderer.Options,
+        into directory: String
+    ) async throws -> [OutputBatch.StagedFile] {
+        try await withThrowingTaskGroup(of: (Int, OutputBatch.StagedFile).self) { group in
+            // The workbook takes longest: start it first.
+            let order = formats.enumerated().sorted { ($0.element == .xlsx ? 0 : 1) < ($1.element == .xlsx ? 0 : 1) }
+            for (index, format) in order {
+                group.addTask { (index, try render(format, document, html: html, into: directory)) }
+            }
+            var staged: [(Int, OutputBatch.StagedFile)] = []
+            var failure: (any Error)?
+            while let next = await group.nextResult() {
+                switch next {
+                case .success(let file): staged.append(file)
+                case .failure(let error): failure = failure ?? error
+                }
+            }
+            if let failure {
+                for (_, file) in staged { file.remove() }
+                throw failure
+            }
+            return staged.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    /// Renders one report format into its temporary file.
+    static func render(
+        _ format: OutputFormat, _ document: ReportDocument, html: HTMLReportRenderer.Options, into directory: String
+    ) throws(SeatSweepError) -> OutputBatch.StagedFile {
+        switch format {
+        case .json:
+            throw SeatSweepError("the JSON files are not a report")  // written before the reports
+        case .csv:
+            return try OutputBatch.stage("users.csv", in: directory) { sink in
+                try UsersCSVRenderer.render(document, sink: sink)
+            }
+        case .html:
+            let bytes = try HTMLReportRenderer.render(document, options: html)
+            return try OutputBatch.stage("report.html", in: directory) { sink in try sink(bytes[...]) }
+        case .xlsx:
+            return try OutputBatch.stageFile("report.xlsx", in: directory) { path in
+                let archive: Archive
+                do {
+                    archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+                } catch {
+                    throw SeatSweepError(
+                        "cannot create the workbook (\(error))", at: SourceLocation(path: path),
+                        hint: "check the free space and permissions of the output directory")
+                }
+                let spool = try FileSpool(directory: (path as NSString).deletingLastPathComponent)
+                try XLSXRenderer.render(document, into: archive, spool: spool)
+            }
+        case .xml:
+            return try OutputBatch.stage("report.xml", in: directory) { sink in
+                try SpreadsheetML2003Renderer.render(document, sink: sink)
+            }
         }
     }
 }

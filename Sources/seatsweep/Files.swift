@@ -40,11 +40,26 @@ enum Files {
 /// A set of output files written all-or-nothing: each is written to a temporary file (mode 0600)
 /// in the destination directory, and only when every one is complete are they renamed into
 /// place. A failure before that leaves every previous file untouched.
+///
+/// `stage` and `stageFile` write one file without touching the batch, so several can be written
+/// at once (the audit renders its reports concurrently); `add` then hands them to the batch.
 struct OutputBatch {
     let directory: String
-    private var staged: [(temp: String, final: String)] = []
-    /// Private (0700) directories holding files that a library creates itself (`writeFile`).
-    private var scratchDirectories: [String] = []
+    private var staged: [StagedFile] = []
+
+    /// A file written to its temporary name, waiting for `commit`.
+    struct StagedFile: Sendable {
+        var temp: String
+        var final: String
+        /// The private directory holding `temp`, for files a library created itself.
+        var scratchDirectory: String?
+
+        /// Deletes the temporary file (and its private directory).
+        func remove() {
+            unlink(temp)
+            if let scratchDirectory { try? FileManager.default.removeItem(atPath: scratchDirectory) }
+        }
+    }
 
     init(directory: String) { self.directory = directory }
 
@@ -74,6 +89,26 @@ struct OutputBatch {
     mutating func write(_ name: String, _ body: ((ArraySlice<UInt8>) throws -> Void) throws -> Void)
         throws(SeatSweepError)
     {
+        do {
+            add(try Self.stage(name, in: directory, body))
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// Writes a complete byte buffer.
+    mutating func write(_ name: String, bytes: [UInt8]) throws(SeatSweepError) {
+        try write(name) { sink in try sink(bytes[...]) }
+    }
+
+    /// Adds a file staged with `stage` or `stageFile`.
+    mutating func add(_ file: StagedFile) { staged.append(file) }
+
+    /// Writes `name` to its temporary file through `body`, which receives a sink for chunks.
+    static func stage(
+        _ name: String, in directory: String, _ body: ((ArraySlice<UInt8>) throws -> Void) throws -> Void
+    ) throws(SeatSweepError) -> StagedFile {
         let final = (directory as NSString).appendingPathComponent(name)
         let temp = (directory as NSString).appendingPathComponent(
             ".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)")
@@ -83,7 +118,7 @@ struct OutputBatch {
                 "cannot create a file in the output directory (\(String(cString: strerror(errno))))",
                 at: SourceLocation(path: temp), hint: "pass --out with a directory you may write to")
         }
-        staged.append((temp, final))
+        let file = StagedFile(temp: temp, final: final, scratchDirectory: nil)
         do {
             try body { chunk in
                 try chunk.withUnsafeBytes { raw in
@@ -106,13 +141,14 @@ struct OutputBatch {
                     "cannot flush the file to disk", at: SourceLocation(path: final), hint: "check the disk")
             }
             close(fd)
+            return file
         } catch let error as SeatSweepError {
             close(fd)
-            discard()
+            file.remove()
             throw error
         } catch {
             close(fd)
-            discard()
+            file.remove()
             throw SeatSweepError("cannot write (\(error))", at: SourceLocation(path: final))
         }
     }
@@ -120,70 +156,125 @@ struct OutputBatch {
     /// Writes `name` through `body`, which receives the path of a file to create (for writers that
     /// need to seek, such as ZIP). The path is inside a new 0700 directory, so nobody else can
     /// read the file while it is written; it is made 0600 and flushed before it is staged.
-    mutating func writeFile(_ name: String, _ body: (String) throws -> Void) throws(SeatSweepError) {
+    static func stageFile(_ name: String, in directory: String, _ body: (String) throws -> Void)
+        throws(SeatSweepError) -> StagedFile
+    {
         let final = (directory as NSString).appendingPathComponent(name)
         let scratch = (directory as NSString).appendingPathComponent(
             ".\(name).tmpdir-\(ProcessInfo.processInfo.processIdentifier)")
-        rmdirTree(scratch)
+        try? FileManager.default.removeItem(atPath: scratch)
         guard mkdir(scratch, 0o700) == 0 else {
             throw SeatSweepError(
                 "cannot create a temporary directory in the output directory (\(String(cString: strerror(errno))))",
                 at: SourceLocation(path: scratch), hint: "pass --out with a directory you may write to")
         }
-        scratchDirectories.append(scratch)
-        let temp = (scratch as NSString).appendingPathComponent(name)
+        let file = StagedFile(
+            temp: (scratch as NSString).appendingPathComponent(name), final: final, scratchDirectory: scratch)
         do {
-            try body(temp)
+            try body(file.temp)
         } catch let error as SeatSweepError {
-            discard()
+            file.remove()
             throw error
         } catch {
-            discard()
+            file.remove()
             throw SeatSweepError("cannot write (\(error))", at: SourceLocation(path: final))
         }
-        let fd = open(temp, O_RDONLY)
+        let fd = open(file.temp, O_RDONLY)
         guard fd >= 0, fchmod(fd, 0o600) == 0, fsync(fd) == 0 else {
             if fd >= 0 { close(fd) }
-            discard()
+            file.remove()
             throw SeatSweepError(
                 "cannot flush the file to disk", at: SourceLocation(path: final), hint: "check the disk")
         }
         close(fd)
-        staged.append((temp, final))
-    }
-
-    /// Removes a scratch directory and the files in it.
-    private func rmdirTree(_ path: String) {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    /// Writes a complete byte buffer.
-    mutating func write(_ name: String, bytes: [UInt8]) throws(SeatSweepError) {
-        try write(name) { sink in try sink(bytes[...]) }
+        return file
     }
 
     /// Renames every staged file into place; returns the final paths.
     mutating func commit() throws(SeatSweepError) -> [String] {
         var done: [String] = []
-        for (temp, final) in staged {
-            if rename(temp, final) != 0 {
+        for file in staged {
+            if rename(file.temp, file.final) != 0 {
                 let reason = String(cString: strerror(errno))
                 discard()
-                throw SeatSweepError("cannot move the new file into place (\(reason))", at: SourceLocation(path: final))
+                throw SeatSweepError(
+                    "cannot move the new file into place (\(reason))", at: SourceLocation(path: file.final))
             }
-            done.append(final)
+            done.append(file.final)
         }
+        for file in staged { file.remove() }  // only private directories are left to remove
         staged.removeAll()
-        for scratch in scratchDirectories { rmdirTree(scratch) }
-        scratchDirectories.removeAll()
         return done
     }
 
     /// Deletes every staged temporary file.
     mutating func discard() {
-        for (temp, _) in staged { unlink(temp) }
+        for file in staged { file.remove() }
         staged.removeAll()
-        for scratch in scratchDirectories { rmdirTree(scratch) }
-        scratchDirectories.removeAll()
+    }
+}
+
+/// A workbook part's scratch space on disk: a file in the output batch's private directory,
+/// unlinked as soon as it is open, so it never outlives the process and nobody else can open it.
+final class FileSpool: XLSXSpool {
+    private let fd: Int32
+    private(set) var size: Int64 = 0
+
+    init(directory: String) throws(SeatSweepError) {
+        let path = (directory as NSString).appendingPathComponent(".spool-\(ProcessInfo.processInfo.processIdentifier)")
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_TRUNC, 0o600)
+        guard fd >= 0 else {
+            throw SeatSweepError(
+                "cannot create a temporary file (\(String(cString: strerror(errno))))", at: SourceLocation(path: path),
+                hint: "check the free space and permissions of the output directory")
+        }
+        unlink(path)
+    }
+
+    deinit { close(fd) }
+
+    func reset() throws {
+        guard ftruncate(fd, 0) == 0 else { throw failure("cannot empty") }
+        size = 0
+    }
+
+    func append(_ bytes: ArraySlice<UInt8>) throws {
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(size) + off_t(done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw failure("cannot write")
+                }
+                done += n
+            }
+        }
+        size += Int64(bytes.count)
+    }
+
+    func read(at offset: Int64, count: Int) throws -> Data {
+        var data = Data(count: count)
+        let got = try data.withUnsafeMutableBytes { raw -> Int in
+            var done = 0
+            while done < count {
+                let n = pread(fd, raw.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw failure("cannot read")
+                }
+                if n == 0 { break }
+                done += n
+            }
+            return done
+        }
+        data.count = got
+        return data
+    }
+
+    private func failure(_ what: String) -> SeatSweepError {
+        SeatSweepError(
+            "\(what) the workbook's temporary file (\(String(cString: strerror(errno))))",
+            hint: "check the free space in the output directory")
     }
 }

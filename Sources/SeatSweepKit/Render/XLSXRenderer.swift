@@ -10,9 +10,9 @@ import ZIPFoundation
 /// widths, and (tables) an autofilter. A table longer than Excel's 1,048,576 rows continues on
 /// `Seats 2`, `Seats 3`, ...
 ///
-/// Every part streams through `XMLStreamWriter`. A ZIP entry's size must be known before its
-/// data, so each part is generated twice: once to count its bytes, once into the archive; no
-/// sheet is ever held in memory whole.
+/// Every part streams through `XMLStreamWriter` into a spool (a ZIP entry's size must be known
+/// before its data), then from the spool into the archive; with the command layer's file spool
+/// no sheet is ever held in memory whole.
 public enum XLSXRenderer {
     /// One part of the package: its path and a generator that writes it in steps.
     struct Part {
@@ -21,13 +21,15 @@ public enum XLSXRenderer {
         var make: () -> (XMLStreamWriter) -> Bool
     }
 
-    /// Writes every part into `archive` (created by the caller, on disk or in memory).
+    /// Writes every part into `archive` (created by the caller, on disk or in memory), each
+    /// through `spool`.
     public static func render(
-        _ document: ReportDocument, into archive: Archive, maxRowsPerSheet: Int = ReportTable.excelMaxRows
+        _ document: ReportDocument, into archive: Archive, spool: XLSXSpool = MemorySpool(),
+        maxRowsPerSheet: Int = ReportTable.excelMaxRows
     ) throws(SeatSweepError) {
         let date = Date(timeIntervalSince1970: TimeInterval(document.generatedAt.seconds))
         for part in parts(document, maxRowsPerSheet: maxRowsPerSheet) {
-            try add(part, to: archive, modificationDate: date)
+            try add(part, to: archive, spool: spool, modificationDate: date)
         }
     }
 
@@ -246,7 +248,7 @@ public enum XLSXRenderer {
         w.start("borders")
         w.attribute("count", 1)
         w.start("border")
-        for side in ["left", "right", "top", "bottom", "diagonal"] {
+        for side: StaticString in ["left", "right", "top", "bottom", "diagonal"] {
             w.start(side)
             w.end()
         }
@@ -410,57 +412,32 @@ public enum XLSXRenderer {
         w.end()
     }
 
-    /// Adds one part as a deflated ZIP entry: a first pass counts its bytes, a second streams
-    /// them to ZIPFoundation as it asks for chunks.
-    static func add(_ part: Part, to archive: Archive, modificationDate: Date) throws(SeatSweepError) {
-        var size: Int64 = 0
+    /// Adds one part as a deflated ZIP entry: generated into the spool, then copied from it as
+    /// ZIPFoundation asks for chunks.
+    static func add(_ part: Part, to archive: Archive, spool: XLSXSpool, modificationDate: Date)
+        throws(SeatSweepError)
+    {
         do {
+            try spool.reset()
             let writer = try XMLStreamWriter()
             let step = part.make()
             var steps = 0
             while step(writer) {
                 steps += 1
-                if steps % 256 == 0 { size += Int64(writer.take().count) }
+                if steps % 256 == 0 { try writer.drain(into: spool.append) }
             }
-            size += Int64(writer.take().count)
+            try writer.drain(into: spool.append)
             try writer.finish(part.path)
-        }
-        let writer = try XMLStreamWriter()
-        let step = part.make()
-        var pending: [UInt8] = []
-        var offset = 0
-        var more = true
-        var produced: Int64 = 0
-        do {
             try archive.addEntry(
-                with: part.path, type: .file, uncompressedSize: size, modificationDate: modificationDate,
+                with: part.path, type: .file, uncompressedSize: spool.size, modificationDate: modificationDate,
                 permissions: 0o600, compressionMethod: .deflate, bufferSize: chunkSize
-            ) { _, length in
-                while pending.count - offset < length, more {
-                    if offset > 0 {
-                        pending.removeFirst(offset)
-                        offset = 0
-                    }
-                    for _ in 0..<64 {
-                        more = step(writer)
-                        if !more { break }
-                    }
-                    let bytes = writer.take()
-                    produced += Int64(bytes.count)
-                    pending += bytes
-                }
-                let n = min(length, pending.count - offset)
-                defer { offset += n }
-                return Data(pending[offset..<(offset + n)])
+            ) { position, length in
+                try spool.read(at: position, count: length)
             }
+        } catch let error as SeatSweepError {
+            throw error
         } catch {
             throw SeatSweepError("cannot write \(part.path) into the workbook (\(error))")
-        }
-        try writer.finish(part.path)
-        guard produced == size, offset == pending.count else {
-            throw SeatSweepError(
-                "\(part.path) changed between its two passes (\(size) then \(produced) bytes)",
-                hint: "this is a bug; please report it")
         }
     }
 

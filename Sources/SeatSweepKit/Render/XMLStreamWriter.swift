@@ -57,27 +57,27 @@ public final class XMLStreamWriter {
     }
 
     /// A processing instruction such as `<?mso-application progid="Excel.Sheet"?>`.
-    public func processingInstruction(_ target: String, _ content: String) {
-        check(
-            target.withXMLChars { t in content.withXMLChars { c in xmlTextWriterWritePI(writer, t, c) } },
-            "processing instruction \(target)")
+    public func processingInstruction(_ target: StaticString, _ content: StaticString) {
+        check(xmlTextWriterWritePI(writer, target.xmlChars, content.xmlChars), "processing instruction \(target)")
     }
 
     /// Opens element `name` (a qualified name such as `ss:Cell`); attributes follow, then content.
-    public func start(_ name: String) {
-        check(name.withXMLChars { xmlTextWriterStartElement(writer, $0) }, "start <\(name)>")
+    /// Names are literals: seatsweep never takes an element or attribute name from its inputs.
+    public func start(_ name: StaticString) {
+        check(xmlTextWriterStartElement(writer, name.xmlChars), "start <\(name)>")
     }
 
     /// An attribute of the element just started.
-    public func attribute(_ name: String, _ value: String) {
+    public func attribute(_ name: StaticString, _ value: String) {
         let legal = XMLText.legal(value)
-        check(
-            name.withXMLChars { n in legal.withXMLChars { v in xmlTextWriterWriteAttribute(writer, n, v) } },
-            "attribute \(name)")
+        check(legal.withXMLChars { xmlTextWriterWriteAttribute(writer, name.xmlChars, $0) }, "attribute \(name)")
     }
 
-    /// An integer attribute.
-    public func attribute(_ name: String, _ value: Int) { attribute(name, String(value)) }
+    /// An integer attribute (digits need no checking).
+    public func attribute(_ name: StaticString, _ value: Int) {
+        check(
+            String(value).withXMLChars { xmlTextWriterWriteAttribute(writer, name.xmlChars, $0) }, "attribute \(name)")
+    }
 
     /// Escaped character data.
     public func text(_ value: String) {
@@ -91,7 +91,7 @@ public final class XMLStreamWriter {
     }
 
     /// `<name>text</name>`.
-    public func element(_ name: String, _ text: String) {
+    public func element(_ name: StaticString, _ text: String) {
         start(name)
         self.text(text)
         end()
@@ -147,12 +147,7 @@ public enum XMLText {
     /// tab, line feed, carriage return, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF.
     /// Example: `legal("a\u{7}b")` is `"a\u{FFFD}b"`.
     public static func legal(_ text: String) -> String {
-        var suspicious = false
-        for byte in text.utf8 where (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0xEF {
-            suspicious = true
-            break
-        }
-        guard suspicious else { return text }
+        guard mayNeedReplacing(text) else { return text }
         var scalars = String.UnicodeScalarView()
         var changed = false
         for scalar in text.unicodeScalars {
@@ -166,12 +161,35 @@ public enum XMLText {
         return changed ? String(scalars) : text
     }
 
+    /// Whether `text` holds a byte that may start a forbidden character: a C0 control other than
+    /// tab and line breaks, or 0xEF (U+FFFE and U+FFFF are EF BF BE and EF BF BF).
+    static func mayNeedReplacing(_ text: String) -> Bool {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            for byte in bytes where byte < 0x20 || byte == 0xEF {
+                if byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
+                return true
+            }
+            return false
+        }
+        if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
+        var copy = text
+        return copy.withUTF8(scan)
+    }
+
     /// Whether XML 1.0's `Char` production allows `scalar`.
     public static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09, 0x0A, 0x0D, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
         default: return false
         }
+    }
+}
+
+extension StaticString {
+    /// The literal as libxml2's `xmlChar` pointer. Swift emits string literals NUL-terminated.
+    fileprivate var xmlChars: UnsafePointer<xmlChar> {
+        assert(hasPointerRepresentation && utf8Start[utf8CodeUnitCount] == 0)
+        return utf8Start
     }
 }
 
