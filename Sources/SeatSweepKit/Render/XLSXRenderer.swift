@@ -127,11 +127,7 @@ public enum XLSXRenderer {
         w.startDocument()
         w.start("Relationships")
         w.attribute("xmlns", packageRelationshipNamespace)
-        w.start("Relationship")
-        w.attribute("Id", "rId1")
-        w.attribute("Type", relationshipNamespace + "/officeDocument")
-        w.attribute("Target", "xl/workbook.xml")
-        w.end()
+        relationship(w, id: 1, type: "officeDocument", target: "xl/workbook.xml")
         w.end()
         w.endDocument()
     }
@@ -179,19 +175,20 @@ public enum XLSXRenderer {
         w.start("Relationships")
         w.attribute("xmlns", packageRelationshipNamespace)
         for i in 1...sheetCount {
-            w.start("Relationship")
-            w.attribute("Id", "rId\(i)")
-            w.attribute("Type", relationshipNamespace + "/worksheet")
-            w.attribute("Target", "worksheets/sheet\(i).xml")
-            w.end()
+            relationship(w, id: i, type: "worksheet", target: "worksheets/sheet\(i).xml")
         }
-        w.start("Relationship")
-        w.attribute("Id", "rId\(sheetCount + 1)")
-        w.attribute("Type", relationshipNamespace + "/styles")
-        w.attribute("Target", "styles.xml")
-        w.end()
+        relationship(w, id: sheetCount + 1, type: "styles", target: "styles.xml")
         w.end()
         w.endDocument()
+    }
+
+    /// `<Relationship Id="rIdN" Type=".../type" Target="target"/>`.
+    private static func relationship(_ w: XMLStreamWriter, id: Int, type: String, target: String) {
+        w.start("Relationship")
+        w.attribute("Id", "rId\(id)")
+        w.attribute("Type", relationshipNamespace + "/" + type)
+        w.attribute("Target", target)
+        w.end()
     }
 
     /// Cell style indexes into `cellXfs`, as `styles.xml` declares them.
