@@ -1,6 +1,7 @@
 import Foundation
 import SeatSweepKit
 import Testing
+import ZIPFoundation
 
 /// `seatsweep audit` as a process: exit codes, messages, and what it writes.
 @Suite struct AuditCommandTests {
@@ -22,6 +23,24 @@ import Testing
         // Only the reports are left: no temporary files or directories.
         let left = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         #expect(left == ["plan.json", "report.html", "report.xlsx", "report.xml", "summary.json", "users.csv"])
+    }
+
+    /// The CLI writes the same HTML and XML Spreadsheet bytes as the golden files the renderer
+    /// tests keep (SOURCE_DATE_EPOCH pins generatedAt), and an xlsx with the golden parts.
+    @Test func sampleReportsEqualTheGoldenFiles() throws {
+        let (run, out) = try Self.audit([])
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        #expect(run.status == 0, "\(run.stderr)")
+        let golden = CLI.root.appendingPathComponent("Tests/SeatSweepKitTests/Golden")
+        for (file, name) in [("report.html", "report-directory.html"), ("report.xml", "report-directory.xml")] {
+            #expect(
+                try Data(contentsOf: out.appendingPathComponent(file))
+                    == Data(contentsOf: golden.appendingPathComponent(name)), "\(file)")
+        }
+        let archive = try Archive(url: out.appendingPathComponent("report.xlsx"), accessMode: .read)
+        var sheet2 = Data()
+        _ = try archive.extract(try #require(archive["xl/worksheets/sheet2.xml"])) { sheet2.append($0) }
+        #expect(sheet2 == (try Data(contentsOf: golden.appendingPathComponent("xlsx-directory-sheet2-candidates.xml"))))
     }
 
     static func audit(_ extra: [String], input: String = "Samples/directory-export.csv") throws -> (CLI.Run, URL) {

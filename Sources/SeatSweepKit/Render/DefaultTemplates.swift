@@ -232,6 +232,7 @@ enum DefaultTemplates {
           .scroll { max-height: none; overflow: visible; border: 0; }
           thead { display: table-header-group; }
           thead th { position: static; }
+          td { overflow-wrap: anywhere; }
           tr, .card, .chart { break-inside: avoid; }
           section { break-inside: auto; }
           h2 { break-after: avoid; }
