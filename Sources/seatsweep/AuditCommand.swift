@@ -190,12 +190,9 @@ struct AuditCommand: AsyncParsableCommand {
         var batch = OutputBatch(directory: out)
         do {
             try batch.write("summary.json", bytes: SummaryRenderer.render(result.summary))
-            try batch.write("plan.json") { sink in try PlanCodec.encode(result.plan, sink: sink) }
             let reports = formats.filter { $0 != .json }
-            if !reports.isEmpty {
-                let document = ReportDocument(result, options: .init(redactor: redactor()))
-                for file in try await Self.render(reports, document, html: html, into: out) { batch.add(file) }
-            }
+            let document = reports.isEmpty ? nil : ReportDocument(result, options: .init(redactor: redactor()))
+            for file in try await Self.render(result.plan, reports, document, html: html, into: out) { batch.add(file) }
             return try batch.commit()
         } catch {
             batch.discard()
@@ -203,17 +200,27 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
-    /// Renders the reports at the same time (they only read the document), each into its own
-    /// temporary file; on any failure every one of them is removed.
+    /// Writes plan.json and renders the reports at the same time (they only read the plan and
+    /// the document), each into its own temporary file; on any failure every one is removed.
     static func render(
-        _ formats: [OutputFormat], _ document: ReportDocument, html: HTMLReportRenderer.Options,
+        _ plan: Plan, _ formats: [OutputFormat], _ document: ReportDocument?, html: HTMLReportRenderer.Options,
         into directory: String
     ) async throws -> [OutputBatch.StagedFile] {
         try await withThrowingTaskGroup(of: (Int, OutputBatch.StagedFile).self) { group in
             // The workbook takes longest: start it first.
-            let order = formats.enumerated().sorted { ($0.element == .xlsx ? 0 : 1) < ($1.element == .xlsx ? 0 : 1) }
-            for (index, format) in order {
-                group.addTask { (index, try render(format, document, html: html, into: directory)) }
+            if let document {
+                let order = formats.enumerated().sorted {
+                    ($0.element == .xlsx ? 0 : 1) < ($1.element == .xlsx ? 0 : 1)
+                }
+                for (index, format) in order {
+                    group.addTask { (index, try render(format, document, html: html, into: directory)) }
+                }
+            }
+            group.addTask {
+                (
+                    -1,
+                    try OutputBatch.stage("plan.json", in: directory) { sink in try PlanCodec.encode(plan, sink: sink) }
+                )
             }
             var staged: [(Int, OutputBatch.StagedFile)] = []
             var failure: (any Error)?

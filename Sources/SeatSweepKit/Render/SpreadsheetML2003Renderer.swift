@@ -11,8 +11,17 @@ public enum SpreadsheetML2003Renderer {
     static let excelNamespace = "urn:schemas-microsoft-com:office:excel"
 
     /// Style ids, declared in `Styles`.
-    enum Style: String {
-        case header = "h", date = "d", money = "m", integer = "n"
+    enum Style {
+        case header, date, money, integer
+
+        var id: StaticString {
+            switch self {
+            case .header: return "h"
+            case .date: return "d"
+            case .money: return "m"
+            case .integer: return "n"
+            }
+        }
     }
 
     public static func render(
@@ -55,7 +64,7 @@ public enum SpreadsheetML2003Renderer {
         w.end()
         w.newline()
         w.start("Style")
-        w.attribute("ss:ID", Style.header.rawValue)
+        w.attribute("ss:ID", "h")
         w.start("Font")
         w.attribute("ss:Bold", 1)
         w.end()
@@ -66,7 +75,7 @@ public enum SpreadsheetML2003Renderer {
             (.integer, SpreadsheetCells.integerFormat),
         ] {
             w.start("Style")
-            w.attribute("ss:ID", style.rawValue)
+            w.attribute("ss:ID", String(describing: style.id))
             w.start("NumberFormat")
             w.attribute("ss:Format", format)
             w.end()
@@ -124,11 +133,13 @@ public enum SpreadsheetML2003Renderer {
         w.newline()
     }
 
+    /// One row, cells as fixed markup around their values (see `XLSXRenderer.row`); values go
+    /// through `XMLStreamWriter.text`.
     private static func row(_ w: XMLStreamWriter, _ cells: [ReportCell], bold: Bool) {
         w.start("Row")
         var skipped = false
         for (i, cell) in cells.enumerated() {
-            let type: String
+            let type: StaticString
             let value: String
             var style: Style? = bold ? .header : nil
             switch cell {
@@ -144,15 +155,23 @@ public enum SpreadsheetML2003Renderer {
             case .money(let amount):
                 (type, value, style) = ("Number", ReportFormat.decimalLiteral(amount), .money)
             }
-            w.start("Cell")
-            if skipped { w.attribute("ss:Index", i + 1) }
-            skipped = false
-            if let style { w.attribute("ss:StyleID", style.rawValue) }
-            w.start("Data")
-            w.attribute("ss:Type", type)
+            w.raw("<Cell")
+            if skipped {
+                w.raw(" ss:Index=\"")
+                w.raw(token: String(i + 1))
+                w.raw("\"")
+                skipped = false
+            }
+            if let style {
+                w.raw(" ss:StyleID=\"")
+                w.raw(style.id)
+                w.raw("\"")
+            }
+            w.raw("><Data ss:Type=\"")
+            w.raw(type)
+            w.raw("\">")
             w.text(value)
-            w.end()
-            w.end()
+            w.raw("</Data></Cell>")
         }
         w.end()
         w.newline()

@@ -368,45 +368,52 @@ public enum XLSXRenderer {
         w.start("sheetData")
     }
 
+    /// One row. Cells are written as fixed markup around their values (`<c r="C2" t="inlineStr">
+    /// <is><t>` text `</t></is></c>`): the same bytes the element calls would give, at a fraction
+    /// of their cost for sheets of a million rows. Text still goes through `XMLStreamWriter.text`.
     private static func row(_ w: XMLStreamWriter, number: Int, cells: [ReportCell], bold: Bool, letters: [String]) {
         w.start("row")
         w.attribute("r", number)
+        let rowNumber = String(number)
         for (i, cell) in cells.enumerated() where i < letters.count {
-            let ref = letters[i] + String(number)
             switch cell {
             case .empty:
                 continue
             case .text(let text):
-                w.start("c")
-                w.attribute("r", ref)
-                if bold { w.attribute("s", Style.bold.rawValue) }
-                w.attribute("t", "inlineStr")
-                w.start("is")
-                w.start("t")
+                w.raw("<c r=\"")
+                w.raw(token: letters[i])
+                w.raw(token: rowNumber)
+                w.raw(bold ? "\" s=\"1\" t=\"inlineStr\"><is><t" : "\" t=\"inlineStr\"><is><t")
                 let value = SpreadsheetCells.cellText(text)
-                if SpreadsheetCells.needsPreserve(value) { w.attribute("xml:space", "preserve") }
+                w.raw(SpreadsheetCells.needsPreserve(value) ? " xml:space=\"preserve\">" : ">")
                 w.text(value)
-                w.end()
-                w.end()
-                w.end()
+                w.raw("</t></is></c>")
             case .integer(let value):
-                numberCell(w, ref, String(value), .integer)
+                numberCell(w, letters[i], rowNumber, String(value), .integer)
             case .date(let day):
-                numberCell(w, ref, String(SpreadsheetCells.excelSerial(day)), .date)
+                numberCell(w, letters[i], rowNumber, String(SpreadsheetCells.excelSerial(day)), .date)
             case .money(let amount):
-                numberCell(w, ref, ReportFormat.decimalLiteral(amount), .money)
+                numberCell(w, letters[i], rowNumber, ReportFormat.decimalLiteral(amount), .money)
             }
         }
         w.end()
         w.newline()
     }
 
-    private static func numberCell(_ w: XMLStreamWriter, _ ref: String, _ value: String, _ style: Style) {
-        w.start("c")
-        w.attribute("r", ref)
-        w.attribute("s", style.rawValue)
-        w.element("v", value)
-        w.end()
+    private static func numberCell(
+        _ w: XMLStreamWriter, _ column: String, _ row: String, _ value: String, _ style: Style
+    ) {
+        w.raw("<c r=\"")
+        w.raw(token: column)
+        w.raw(token: row)
+        switch style {
+        case .date: w.raw("\" s=\"2\"><v>")
+        case .money: w.raw("\" s=\"3\"><v>")
+        case .integer: w.raw("\" s=\"4\"><v>")
+        case .normal, .bold: w.raw("\"><v>")
+        }
+        w.raw(token: value)
+        w.raw("</v></c>")
     }
 
     /// Adds one part as a deflated ZIP entry: generated into the spool, then copied from it as

@@ -16,13 +16,8 @@ public enum ReportText {
 
     /// `text` with every control, bidi override and noncharacter neutralised (see the type).
     public static func clean(_ text: String) -> String {
-        // Fast path: printable ASCII, or UTF-8 that cannot hold a character we replace.
-        var suspicious = false
-        for byte in text.utf8 where byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte >= 0xE2 {
-            suspicious = true
-            break
-        }
-        guard suspicious else { return text }
+        // Fast path: no byte that can start a character we replace (most names are plain).
+        guard mayNeedCleaning(text) else { return text }
         var scalars = String.UnicodeScalarView()
         var changed = false
         for scalar in text.unicodeScalars {
@@ -37,6 +32,17 @@ public enum ReportText {
             }
         }
         return changed ? String(scalars) : text
+    }
+
+    /// Whether `text` holds a byte that may start a character `clean` replaces: a C0 control,
+    /// DEL, a C1 control or U+061C (lead bytes C2, D8), or anything from U+2000 up (E2 and above).
+    static func mayNeedCleaning(_ text: String) -> Bool {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 >= 0xE2 }
+        }
+        if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
+        var copy = text
+        return copy.withUTF8(scan)
     }
 
     /// Whether `scalar` changes how the characters around it are ordered (a bidi control).
