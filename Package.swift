@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -25,6 +26,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 "CLibXML2",
             ]
@@ -43,6 +45,7 @@ let package = Package(
                 "SeatSweepKit",
                 "SeatSweepRemote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .executableTarget(
@@ -51,8 +54,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SeatSweepKitTests",
-            dependencies: ["SeatSweepKit"],
-            exclude: ["Fixtures", "Golden"]
+            dependencies: [
+                "SeatSweepKit", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            exclude: ["Fixtures", "Golden", "Schemas"]
         ),
         .testTarget(
             name: "SeatSweepRemoteTests",
@@ -60,7 +65,10 @@ let package = Package(
         ),
         .testTarget(
             name: "seatsweepTests",
-            dependencies: ["SeatSweepKit", "AtlassianSimulator"]
+            dependencies: [
+                "SeatSweepKit", "AtlassianSimulator", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            exclude: ["Readers"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libxml2-dev libsqlite3-dev zlib1g-dev pkg-config)
+# libreoffice-calc-nogui and chromium-headless-shell are the report readers the tests use:
+# LibreOffice headless converts report.xlsx and report.xml to CSV, headless Chromium loads
+# report.html (python3, already on the machine, drives it over the DevTools pipe).
+APT_PACKAGES=(libxml2-dev libsqlite3-dev zlib1g-dev pkg-config libreoffice-calc-nogui chromium-headless-shell)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -16,4 +19,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}" >&2
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# openpyxl reads report.xlsx in the tests.
+PY_PACKAGES=(openpyxl)
+if [ ! -x .venv/bin/python ]; then
+    echo "setup: creating .venv" >&2
+    python3 -m venv .venv
+fi
+if ! .venv/bin/python -c "import openpyxl" >/dev/null 2>&1; then
+    echo "setup: installing ${PY_PACKAGES[*]} into .venv" >&2
+    .venv/bin/pip install --quiet --disable-pip-version-check "${PY_PACKAGES[@]}"
 fi

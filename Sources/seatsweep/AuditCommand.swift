@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import SeatSweepKit
+import ZIPFoundation
 
 /// The report formats `--format` can name. Every case must be handled in `AuditCommand.write`.
 enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
     case json, csv, html, xlsx, xml
 
     /// Formats this build can render.
-    static let built: [OutputFormat] = [.json, .csv]
+    static let built: [OutputFormat] = [.json, .csv, .html, .xlsx, .xml]
 }
 
 struct AuditCommand: AsyncParsableCommand {
@@ -17,7 +18,8 @@ struct AuditCommand: AsyncParsableCommand {
         discussion: """
             INPUT is an exported-users CSV from admin.atlassian.com (Directory > Users > Export users), an \
             accounts export (Domains > Export accounts), or a JSON admin-API dump. Several inputs are merged \
-            by account id. Writes summary.json, plan.json and users.csv into --out.
+            by account id. Writes summary.json, plan.json, users.csv, report.html, report.xlsx and report.xml \
+            into --out.
             """)
 
     @Argument(help: "Export files (CSV) or API dumps (JSON, NDJSON).")
@@ -38,9 +40,31 @@ struct AuditCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Reports to write besides the JSON files: a comma list of json, csv, html, xlsx, xml; `json` alone writes only the JSON files."
+            "Reports to write besides the JSON files: a comma list of json, csv, html, xlsx, xml (default: all); `json` alone writes only the JSON files."
     )
     var format: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Directory with HTML report templates (report.html.mustache, report.css, report.js) replacing the built-in ones.",
+            valueName: "dir"))
+    var templates: String?
+
+    @Option(
+        name: .customLong("html-rows"),
+        help: "Rows of the candidates and protected tables shown in report.html (the workbook has every row).")
+    var htmlRows = HTMLReportRenderer.defaultRowLimit
+
+    @Flag(
+        help:
+            "Replace names and e-mail addresses with pseudonyms in the HTML, xlsx, XML and CSV reports (not plan.json)."
+    )
+    var redact = false
+
+    @Option(
+        name: .customLong("redact-salt"),
+        help: "Secret that keeps --redact pseudonyms the same from one audit to the next (implies --redact).")
+    var redactSalt: String?
 
     @Flag(help: "Fail (exit 2, nothing written) when there are warnings.")
     var strict = false
@@ -63,6 +87,12 @@ struct AuditCommand: AsyncParsableCommand {
         }
         if let dateFormat, NumericDateOrder(format: dateFormat) == nil {
             throw ValidationError("--date-format must be a pattern like dd/MM/yyyy or MM/dd/yyyy, not '\(dateFormat)'")
+        }
+        if htmlRows < 0 {
+            throw ValidationError("--html-rows must be 0 or more, not \(htmlRows)")
+        }
+        if let redactSalt, redactSalt.isEmpty {
+            throw ValidationError("--redact-salt must not be empty")
         }
         _ = try formats()
     }
@@ -140,7 +170,7 @@ struct AuditCommand: AsyncParsableCommand {
             trace?.mark("pipeline")
             let written: [String]
             do {
-                written = try write(&result, formats: try formats(), progress: progress)
+                written = try await write(&result, formats: try formats(), progress: progress)
             } catch {
                 progress?.clear()
                 throw error
@@ -149,36 +179,138 @@ struct AuditCommand: AsyncParsableCommand {
             trace?.mark("write")
             if json {
                 Console.out(String(decoding: SummaryRenderer.render(result.summary), as: UTF8.self))
+                Console.err("seatsweep: wrote " + written.joined(separator: ", "))
             } else {
                 Console.out(HumanSummary.render(result, written: written, policyGiven: policy != nil))
             }
         }
     }
 
-    /// Writes every output; seals the plan (its digest) on the way and records it in the summary.
+    /// The HTML templates: built in, or read from `--templates DIR` (missing files fall back to
+    /// the built-in ones; a directory with none of them is an error).
+    func htmlTemplates() throws(SeatSweepError) -> HTMLTemplates {
+        guard let templates else { return .builtIn }
+        var chosen = HTMLTemplates.builtIn
+        var found = 0
+        for name in [HTMLTemplates.pageFile, HTMLTemplates.styleFile, HTMLTemplates.scriptFile] {
+            let path = (templates as NSString).appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let text = try Files.readText(path, what: "template").text
+            found += 1
+            switch name {
+            case HTMLTemplates.pageFile:
+                chosen.page = text
+                chosen.pageSource = path
+            case HTMLTemplates.styleFile: chosen.style = text
+            default: chosen.script = text
+            }
+        }
+        if found == 0 {
+            throw SeatSweepError(
+                "the templates directory has none of \(HTMLTemplates.pageFile), \(HTMLTemplates.styleFile), "
+                    + "\(HTMLTemplates.scriptFile)", at: SourceLocation(path: templates),
+                hint: "copy the repository's Templates/ folder and edit it, or leave out --templates")
+        }
+        return chosen
+    }
+
+    /// The redactor for `--redact`: keyed by `--redact-salt`, else by a random salt, so that
+    /// pseudonyms cannot be linked across audits unless the user asks for it.
+    func redactor() -> Redactor? {
+        if let redactSalt { return Redactor(salt: redactSalt) }
+        guard redact else { return nil }
+        var generator = SystemRandomNumberGenerator()
+        return Redactor(salt: (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.joined())
+    }
+
+    /// Writes every output: plan.json first, sealing its digest in the same pass; then the
+    /// summary with that digest; then the reports, rendered at the same time (each into its own
+    /// temporary file). Nothing is renamed into place unless every file was written.
     private func write(
         _ result: inout Audit.Result, formats: [OutputFormat], progress: ProgressLine?
-    ) throws(SeatSweepError) -> [String] {
+    ) async throws -> [String] {
+        let html = HTMLReportRenderer.Options(
+            rowLimit: htmlRows, templates: formats.contains(.html) ? try htmlTemplates() : .builtIn)
         try OutputBatch.prepare(out)
         var batch = OutputBatch(directory: out)
         batch.progress = progress
-        var plan = result.plan
-        try batch.write("plan.json") { sink in try PlanCodec.encodeSealing(&plan, sink: sink) }
-        result.plan.digest = plan.digest
-        result.summary.planDigest = plan.digest
-        try batch.write("summary.json", bytes: SummaryRenderer.render(result.summary))
-        for format in formats {
-            switch format {
-            case .json: break
-            case .csv:
-                try batch.write("users.csv") { sink in
-                    try UsersCSVRenderer.render(
-                        result.findings, directory: result.directory, plan: result.plan, sink: sink)
+        do {
+            var plan = result.plan
+            try batch.write("plan.json") { sink in try PlanCodec.encodeSealing(&plan, sink: sink) }
+            result.plan.digest = plan.digest
+            result.summary.planDigest = plan.digest
+            try batch.write("summary.json", bytes: SummaryRenderer.render(result.summary))
+            let reports = formats.filter { $0 != .json }
+            if !reports.isEmpty {
+                progress?.status("writing " + reports.map(\.rawValue).joined(separator: ", "))
+                let document = ReportDocument(result, options: .init(redactor: redactor()))
+                for file in try await Self.render(reports, document, html: html, into: out) { batch.add(file) }
+            }
+            return try batch.commit()
+        } catch {
+            batch.discard()
+            throw error
+        }
+    }
+
+    /// Renders the reports at the same time (they only read the document), each into its own
+    /// temporary file; on any failure every one is removed.
+    static func render(
+        _ formats: [OutputFormat], _ document: ReportDocument, html: HTMLReportRenderer.Options, into directory: String
+    ) async throws -> [OutputBatch.StagedFile] {
+        try await withThrowingTaskGroup(of: (Int, OutputBatch.StagedFile).self) { group in
+            // The workbook takes longest: start it first.
+            let order = formats.enumerated().sorted { ($0.element == .xlsx ? 0 : 1) < ($1.element == .xlsx ? 0 : 1) }
+            for (index, format) in order {
+                group.addTask { (index, try render(format, document, html: html, into: directory)) }
+            }
+            var staged: [(Int, OutputBatch.StagedFile)] = []
+            var failure: (any Error)?
+            while let next = await group.nextResult() {
+                switch next {
+                case .success(let file): staged.append(file)
+                case .failure(let error): failure = failure ?? error
                 }
-            case .html, .xlsx, .xml:
-                break  // rejected in validate() until their renderers exist
+            }
+            if let failure {
+                for (_, file) in staged { file.remove() }
+                throw failure
+            }
+            return staged.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    /// Renders one report format into its temporary file.
+    static func render(
+        _ format: OutputFormat, _ document: ReportDocument, html: HTMLReportRenderer.Options, into directory: String
+    ) throws(SeatSweepError) -> OutputBatch.StagedFile {
+        switch format {
+        case .json:
+            throw SeatSweepError("the JSON files are not a report")  // written before the reports
+        case .csv:
+            return try OutputBatch.stage("users.csv", in: directory) { sink in
+                try UsersCSVRenderer.render(document, sink: sink)
+            }
+        case .html:
+            let bytes = try HTMLReportRenderer.render(document, options: html)
+            return try OutputBatch.stage("report.html", in: directory) { sink in try sink(bytes[...]) }
+        case .xlsx:
+            return try OutputBatch.stageFile("report.xlsx", in: directory) { path in
+                let archive: Archive
+                do {
+                    archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+                } catch {
+                    throw SeatSweepError(
+                        "cannot create the workbook (\(error))", at: SourceLocation(path: path),
+                        hint: "check the free space and permissions of the output directory")
+                }
+                let spool = try FileSpool(directory: (path as NSString).deletingLastPathComponent)
+                try XLSXRenderer.render(document, into: archive, spool: spool)
+            }
+        case .xml:
+            return try OutputBatch.stage("report.xml", in: directory) { sink in
+                try SpreadsheetML2003Renderer.render(document, sink: sink)
             }
         }
-        return try batch.commit()
     }
 }

@@ -59,11 +59,28 @@ enum Files {
 /// A set of output files written all-or-nothing: each is written to a temporary file (mode 0600)
 /// in the destination directory, and only when every one is complete are they renamed into
 /// place. A failure before that leaves every previous file untouched.
+///
+/// `stage` and `stageFile` write one file without touching the batch, so several can be written
+/// at once (the audit renders its reports concurrently); `add` then hands them to the batch.
 struct OutputBatch {
     let directory: String
     /// Shows "writing NAME n MB" on a terminal while large files are written.
     var progress: ProgressLine?
-    private var staged: [(temp: String, final: String)] = []
+    private var staged: [StagedFile] = []
+
+    /// A file written to its temporary name, waiting for `commit`.
+    struct StagedFile: Sendable {
+        var temp: String
+        var final: String
+        /// The private directory holding `temp`, for files a library created itself.
+        var scratchDirectory: String?
+
+        /// Deletes the temporary file (and its private directory).
+        func remove() {
+            unlink(temp)
+            if let scratchDirectory { try? FileManager.default.removeItem(atPath: scratchDirectory) }
+        }
+    }
 
     init(directory: String) { self.directory = directory }
 
@@ -93,6 +110,29 @@ struct OutputBatch {
     mutating func write(_ name: String, _ body: ((ArraySlice<UInt8>) throws -> Void) throws -> Void)
         throws(SeatSweepError)
     {
+        do {
+            add(try Self.stage(name, in: directory, progress: progress, body))
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// Writes a complete byte buffer.
+    mutating func write(_ name: String, bytes: [UInt8]) throws(SeatSweepError) {
+        try write(name) { sink in try sink(bytes[...]) }
+    }
+
+    /// Adds a file staged with `stage` or `stageFile`.
+    mutating func add(_ file: StagedFile) { staged.append(file) }
+
+    /// Writes `name` to its temporary file through `body`, which receives a sink for chunks. A
+    /// writer thread does the system calls and the final fsync, so producing the bytes on this
+    /// thread overlaps the kernel's copying on another core.
+    static func stage(
+        _ name: String, in directory: String, progress: ProgressLine? = nil,
+        _ body: ((ArraySlice<UInt8>) throws -> Void) throws -> Void
+    ) throws(SeatSweepError) -> StagedFile {
         let final = (directory as NSString).appendingPathComponent(name)
         let temp = (directory as NSString).appendingPathComponent(
             ".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)")
@@ -102,8 +142,13 @@ struct OutputBatch {
                 "cannot create a file in the output directory (\(String(cString: strerror(errno))))",
                 at: SourceLocation(path: temp), hint: "pass --out with a directory you may write to")
         }
-        staged.append((temp, final))
+        let file = StagedFile(temp: temp, final: final, scratchDirectory: nil)
         let writer = ChunkWriter(fd: fd)
+        func failed(_ code: Int32) -> SeatSweepError {
+            SeatSweepError(
+                "cannot write (\(String(cString: strerror(code))))", at: SourceLocation(path: final),
+                hint: "check the free space and permissions of the output directory")
+        }
         do {
             var written = 0
             try body { chunk in
@@ -111,57 +156,151 @@ struct OutputBatch {
                 written += chunk.count
                 progress?.status("writing \(name) \(ProgressLine.megabytes(written))")
             }
-            if let failure = writer.finish() {
-                throw SeatSweepError(
-                    "cannot write (\(String(cString: strerror(failure))))", at: SourceLocation(path: final),
-                    hint: "check the free space and permissions of the output directory")
-            }
+            if let failure = writer.finish() { throw failed(failure) }
             fchmod(fd, 0o600)
             close(fd)
+            return file
         } catch let error as SeatSweepError {
             _ = writer.finish()
             close(fd)
-            discard()
+            file.remove()
             throw error
         } catch let error as ChunkWriterError {
             _ = writer.finish()
             close(fd)
-            discard()
-            throw SeatSweepError(
-                "cannot write (\(String(cString: strerror(error.code))))", at: SourceLocation(path: final),
-                hint: "check the free space and permissions of the output directory")
+            file.remove()
+            throw failed(error.code)
         } catch {
             _ = writer.finish()
             close(fd)
-            discard()
+            file.remove()
             throw SeatSweepError("cannot write (\(error))", at: SourceLocation(path: final))
         }
     }
 
-    /// Writes a complete byte buffer.
-    mutating func write(_ name: String, bytes: [UInt8]) throws(SeatSweepError) {
-        try write(name) { sink in try sink(bytes[...]) }
+    /// Writes `name` through `body`, which receives the path of a file to create (for writers that
+    /// need to seek, such as ZIP). The path is inside a new 0700 directory, so nobody else can
+    /// read the file while it is written; it is made 0600 and flushed before it is staged.
+    static func stageFile(_ name: String, in directory: String, _ body: (String) throws -> Void)
+        throws(SeatSweepError) -> StagedFile
+    {
+        let final = (directory as NSString).appendingPathComponent(name)
+        let scratch = (directory as NSString).appendingPathComponent(
+            ".\(name).tmpdir-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(atPath: scratch)
+        guard mkdir(scratch, 0o700) == 0 else {
+            throw SeatSweepError(
+                "cannot create a temporary directory in the output directory (\(String(cString: strerror(errno))))",
+                at: SourceLocation(path: scratch), hint: "pass --out with a directory you may write to")
+        }
+        let file = StagedFile(
+            temp: (scratch as NSString).appendingPathComponent(name), final: final, scratchDirectory: scratch)
+        do {
+            try body(file.temp)
+        } catch let error as SeatSweepError {
+            file.remove()
+            throw error
+        } catch {
+            file.remove()
+            throw SeatSweepError("cannot write (\(error))", at: SourceLocation(path: final))
+        }
+        let fd = open(file.temp, O_RDONLY)
+        guard fd >= 0, fchmod(fd, 0o600) == 0, fsync(fd) == 0 else {
+            if fd >= 0 { close(fd) }
+            file.remove()
+            throw SeatSweepError(
+                "cannot flush the file to disk", at: SourceLocation(path: final), hint: "check the disk")
+        }
+        close(fd)
+        return file
     }
 
     /// Renames every staged file into place; returns the final paths.
     mutating func commit() throws(SeatSweepError) -> [String] {
         var done: [String] = []
-        for (temp, final) in staged {
-            if rename(temp, final) != 0 {
+        for file in staged {
+            if rename(file.temp, file.final) != 0 {
                 let reason = String(cString: strerror(errno))
                 discard()
-                throw SeatSweepError("cannot move the new file into place (\(reason))", at: SourceLocation(path: final))
+                throw SeatSweepError(
+                    "cannot move the new file into place (\(reason))", at: SourceLocation(path: file.final))
             }
-            done.append(final)
+            done.append(file.final)
         }
+        for file in staged { file.remove() }  // only private directories are left to remove
         staged.removeAll()
         return done
     }
 
     /// Deletes every staged temporary file.
     mutating func discard() {
-        for (temp, _) in staged { unlink(temp) }
+        for file in staged { file.remove() }
         staged.removeAll()
+    }
+}
+
+/// A workbook part's scratch space on disk: a file in the output batch's private directory,
+/// unlinked as soon as it is open, so it never outlives the process and nobody else can open it.
+final class FileSpool: XLSXSpool {
+    private let fd: Int32
+    private(set) var size: Int64 = 0
+
+    init(directory: String) throws(SeatSweepError) {
+        let path = (directory as NSString).appendingPathComponent(".spool-\(ProcessInfo.processInfo.processIdentifier)")
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_TRUNC, 0o600)
+        guard fd >= 0 else {
+            throw SeatSweepError(
+                "cannot create a temporary file (\(String(cString: strerror(errno))))", at: SourceLocation(path: path),
+                hint: "check the free space and permissions of the output directory")
+        }
+        unlink(path)
+    }
+
+    deinit { close(fd) }
+
+    func reset() throws {
+        guard ftruncate(fd, 0) == 0 else { throw failure("cannot empty") }
+        size = 0
+    }
+
+    func append(_ bytes: ArraySlice<UInt8>) throws {
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(size) + off_t(done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw failure("cannot write")
+                }
+                done += n
+            }
+        }
+        size += Int64(bytes.count)
+    }
+
+    func read(at offset: Int64, count: Int) throws -> Data {
+        var data = Data(count: count)
+        let got = try data.withUnsafeMutableBytes { raw -> Int in
+            var done = 0
+            while done < count {
+                let n = pread(fd, raw.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw failure("cannot read")
+                }
+                if n == 0 { break }
+                done += n
+            }
+            return done
+        }
+        data.count = got
+        return data
+    }
+
+    private func failure(_ what: String) -> SeatSweepError {
+        SeatSweepError(
+            "\(what) the workbook's temporary file (\(String(cString: strerror(errno))))",
+            hint: "check the free space in the output directory")
     }
 }
 

@@ -2,7 +2,7 @@
 public struct Directory: Sendable {
     /// The inputs in command-line order; `SourceRef.input` indexes this list.
     public var inputs: [InputSummary]
-    /// Accounts sorted by id.
+    /// Accounts in the order first seen (command-line order, then file order).
     public var accounts: [Account]
     /// The organisation id, when an API dump names it.
     public var orgId: String?

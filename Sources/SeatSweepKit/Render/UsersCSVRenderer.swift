@@ -1,49 +1,38 @@
 /// Writes `users.csv`: one row per billable seat with its verdict, for people and spreadsheets.
+///
+/// The rows are the `Seats` table of the `ReportDocument`, so the CSV says what the workbook
+/// says (and is redacted with it); `CSVEscaping` neutralises formulas.
 public enum UsersCSVRenderer {
     public static let header = [
         "account_id", "name", "email", "product", "site", "last_active", "days_inactive", "seat_status", "candidate",
         "action_id", "protected_by", "reason", "evidence",
     ]
 
-    public static func render(
-        _ findings: Findings, directory: Directory, plan: Plan, sink: (ArraySlice<UInt8>) throws -> Void
-    ) rethrows {
-        var actionIds: [String: String] = [:]
-        for action in plan.actions {
-            if let product = action.product, let site = action.site {
-                actionIds[action.accountId + "\u{0}" + product + "\u{0}" + site] = action.id
-            } else {
-                for seat in action.seats {
-                    actionIds[action.accountId + "\u{0}" + seat.product + "\u{0}" + seat.site] = action.id
-                }
-            }
-        }
+    /// The `Seats` table column shown in each CSV column, in `header` order.
+    static let seatColumns = [0, 1, 2, 3, 4, 6, 7, 5, 9, 10, 11, 12, 13]
+
+    public static func render(_ document: ReportDocument, sink: (ArraySlice<UInt8>) throws -> Void) rethrows {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]  // a BOM so Excel opens UTF-8 correctly
         out.append(contentsOf: CSVEscaping.row(header).utf8)
-        for finding in findings.seats {
-            let account = directory.accounts[finding.account]
-            let seat = account.seat(at: finding.seat)
-            let lastActive: String
-            switch seat.lastActive {
-            case .on(let day): lastActive = day.iso
-            case .never: lastActive = "never"
-            case .atLeastDaysAgo(let days): lastActive = "over \(days - 1) days ago"
-            case .unknown: lastActive = ""
-            }
-            let row = [
-                account.id, account.name, account.email, finding.product, finding.site, lastActive,
-                finding.daysInactive.map(String.init) ?? "", finding.status.rawValue,
-                finding.isCandidate ? "yes" : "no",
-                actionIds[account.id + "\u{0}" + finding.product + "\u{0}" + finding.site] ?? "",
-                finding.protection ?? "",
-                finding.reason, "\(directory.path(of: seat.evidence)):\(seat.evidence.line)",
-            ]
-            out.append(contentsOf: CSVEscaping.row(row).utf8)
+        let table = document.seats
+        for i in 0..<table.count {
+            let cells = table.row(i)
+            out.append(contentsOf: CSVEscaping.row(seatColumns.map { text(cells[$0]) }).utf8)
             if out.count >= 1 << 20 {
                 try sink(out[...])
                 out.removeAll(keepingCapacity: true)
             }
         }
         try sink(out[...])
+    }
+
+    static func text(_ cell: ReportCell) -> String {
+        switch cell {
+        case .text(let text): return text
+        case .integer(let n): return String(n)
+        case .date(let day): return day.iso
+        case .money(let amount): return ReportFormat.decimalLiteral(amount)
+        case .empty: return ""
+        }
     }
 }

@@ -33,7 +33,7 @@ import Testing
             """
         let r = try TestSupport.audit([("h.csv", csv)])
         var out: [UInt8] = []
-        UsersCSVRenderer.render(r.findings, directory: r.directory, plan: r.plan) { out += $0 }
+        UsersCSVRenderer.render(ReportDocument(r)) { out += $0 }
         let text = String(decoding: out, as: UTF8.self)
         #expect(text.contains("'=cmd|' /C calc'!A0"))
         #expect(text.contains(",'@evil.example,"))

@@ -1,0 +1,179 @@
+/// Writes `report.xml`: the single-file XML Spreadsheet 2003 format
+/// (`urn:schemas-microsoft-com:office:spreadsheet`) that Excel and LibreOffice open, with the
+/// same sheets, cell types and styles as `report.xlsx`.
+///
+/// Text cells are `ss:Type="String"` (a formula would need `ss:Formula`, which is never
+/// written), dates `DateTime` with a date format, counts and money `Number`. Header rows are
+/// bold and frozen, tables have an autofilter, columns a width. Streams through
+/// `XMLStreamWriter` into `sink`, a few hundred rows at a time.
+public enum SpreadsheetML2003Renderer {
+    static let namespace = "urn:schemas-microsoft-com:office:spreadsheet"
+    static let excelNamespace = "urn:schemas-microsoft-com:office:excel"
+
+    /// Style ids, declared in `Styles`.
+    enum Style {
+        case header, date, money, integer
+
+        var id: StaticString {
+            switch self {
+            case .header: return "h"
+            case .date: return "d"
+            case .money: return "m"
+            case .integer: return "n"
+            }
+        }
+    }
+
+    public static func render(
+        _ document: ReportDocument, maxRowsPerSheet: Int = ReportTable.excelMaxRows,
+        sink: (ArraySlice<UInt8>) throws -> Void
+    ) throws {
+        let w = try XMLStreamWriter()
+        w.startDocument()
+        w.processingInstruction("mso-application", #"progid="Excel.Sheet""#)
+        w.newline()
+        w.start("Workbook")
+        w.attribute("xmlns", namespace)
+        w.attribute("xmlns:o", "urn:schemas-microsoft-com:office:office")
+        w.attribute("xmlns:x", excelNamespace)
+        w.attribute("xmlns:ss", namespace)
+        w.newline()
+        styles(w, currency: document.currency)
+        var first = true
+        for table in [document.summary, document.candidates, document.seats, document.protected] {
+            for sheet in table.sheets(maxRows: maxRowsPerSheet) {
+                try worksheet(w, table, sheet, selected: first, sink: sink)
+                first = false
+            }
+        }
+        w.end()
+        w.endDocument()
+        try w.finish("the XML Spreadsheet 2003 report")
+        try w.drain(into: sink)
+    }
+
+    static func styles(_ w: XMLStreamWriter, currency: String?) {
+        w.start("Styles")
+        w.newline()
+        w.start("Style")
+        w.attribute("ss:ID", "Default")
+        w.attribute("ss:Name", "Normal")
+        w.start("Alignment")
+        w.attribute("ss:Vertical", "Bottom")
+        w.end()
+        w.end()
+        w.newline()
+        w.start("Style")
+        w.attribute("ss:ID", "h")
+        w.start("Font")
+        w.attribute("ss:Bold", 1)
+        w.end()
+        w.end()
+        w.newline()
+        for (style, format) in [
+            (Style.date, SpreadsheetCells.dateFormat), (.money, SpreadsheetCells.moneyFormat(currency: currency)),
+            (.integer, SpreadsheetCells.integerFormat),
+        ] {
+            w.start("Style")
+            w.attribute("ss:ID", String(describing: style.id))
+            w.start("NumberFormat")
+            w.attribute("ss:Format", format)
+            w.end()
+            w.end()
+            w.newline()
+        }
+        w.end()
+        w.newline()
+    }
+
+    static func worksheet(
+        _ w: XMLStreamWriter, _ table: ReportTable, _ sheet: ReportSheet, selected: Bool,
+        sink: (ArraySlice<UInt8>) throws -> Void
+    ) throws {
+        w.start("Worksheet")
+        w.attribute("ss:Name", sheet.name)
+        w.start("Table")
+        w.newline()
+        for column in table.columns {
+            w.start("Column")
+            w.attribute("ss:Width", column.width * 6)
+            w.end()
+            w.newline()
+        }
+        row(w, table.header.map { $0.isEmpty ? .empty : .text($0) }, bold: true)
+        for index in sheet.rows {
+            row(w, table.row(index), bold: table.boldRows.contains(index))
+            if (index - sheet.rows.lowerBound) % 512 == 511 { try w.drain(into: sink) }
+        }
+        w.end()  // Table
+        w.newline()
+        w.start("WorksheetOptions")
+        w.attribute("xmlns", excelNamespace)
+        if selected {
+            w.start("Selected")
+            w.end()
+        }
+        w.start("FreezePanes")
+        w.end()
+        w.start("FrozenNoSplit")
+        w.end()
+        w.element("SplitHorizontal", "1")
+        w.element("TopRowBottomPane", "1")
+        w.element("ActivePane", "2")
+        w.end()
+        w.newline()
+        if table.autoFilter {
+            w.start("AutoFilter")
+            w.attribute("xmlns", excelNamespace)
+            w.attribute("x:Range", "R1C1:R\(sheet.rows.count + 1)C\(max(1, table.columns.count))")
+            w.end()
+            w.newline()
+        }
+        w.end()  // Worksheet
+        w.newline()
+    }
+
+    /// One row, cells as fixed markup around their values (see `XLSXRenderer.row`); values go
+    /// through `XMLStreamWriter.text`.
+    private static func row(_ w: XMLStreamWriter, _ cells: [ReportCell], bold: Bool) {
+        w.start("Row")
+        var skipped = false
+        for (i, cell) in cells.enumerated() {
+            let type: StaticString
+            let value: String
+            var style: Style? = bold ? .header : nil
+            switch cell {
+            case .empty:
+                skipped = true
+                continue
+            case .text(let text):
+                (type, value) = ("String", SpreadsheetCells.cellText(text))
+            case .integer(let number):
+                (type, value, style) = ("Number", String(number), bold ? .header : .integer)
+            case .date(let day):
+                (type, value, style) = ("DateTime", day.iso + "T00:00:00.000", .date)
+            case .money(let amount):
+                (type, value, style) = ("Number", ReportFormat.decimalLiteral(amount), .money)
+            }
+            w.raw("<Cell")
+            if skipped {
+                w.raw(" ss:Index=\"")
+                w.raw(token: String(i + 1))
+                w.raw("\"")
+                skipped = false
+            }
+            if let style {
+                w.raw(" ss:StyleID=\"")
+                w.raw(style.id)
+                w.raw("\"")
+            }
+            w.raw("><Data ss:Type=\"")
+            w.raw(type)
+            w.raw("\">")
+            w.text(value)
+            w.raw("</Data></Cell>")
+        }
+        w.end()
+        w.newline()
+    }
+}

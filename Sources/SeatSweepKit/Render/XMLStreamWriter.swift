@@ -1,0 +1,220 @@
+import CLibXML2
+
+/// The one XML writer: a streaming wrapper over libxml2's `xmlTextWriter`, used for every xlsx
+/// part and the XML Spreadsheet 2003 file. No document tree is built: elements go out as they
+/// are written, into a byte buffer that the caller drains (`take()`, `drain(into:)`) as it goes.
+///
+/// libxml2 escapes markup (`<`, `&`, quotes in attributes); every text and attribute value also
+/// passes `XMLText.legal`, so characters XML 1.0 forbids (U+0007, U+FFFE, ...) are replaced and
+/// never written raw. Errors from libxml2 are remembered and reported by `finish()`.
+public final class XMLStreamWriter {
+    /// Receives libxml2's output; a class so the C callback can reach it through a pointer.
+    private final class Output {
+        var bytes: [UInt8] = []
+    }
+
+    private let output = Output()
+    private let writer: xmlTextWriterPtr
+    private var failure: String?
+
+    /// libxml2 must initialise its globals once before threads use it.
+    private static let libraryReady: Void = { xmlInitParser() }()
+
+    /// A writer whose output accumulates until taken.
+    public init() throws(SeatSweepError) {
+        _ = Self.libraryReady
+        let context = Unmanaged.passUnretained(output).toOpaque()
+        guard
+            let buffer = xmlOutputBufferCreateIO(
+                { context, chars, length in
+                    guard let context, let chars, length > 0 else { return 0 }
+                    let output = Unmanaged<XMLStreamWriter.Output>.fromOpaque(context).takeUnretainedValue()
+                    chars.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { bytes in
+                        output.bytes.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(length)))
+                    }
+                    return length
+                }, { _ in 0 }, context, nil)
+        else { throw SeatSweepError("libxml2 could not create an output buffer (out of memory?)") }
+        guard let writer = xmlNewTextWriter(buffer) else {
+            xmlOutputBufferClose(buffer)
+            throw SeatSweepError("libxml2 could not create a text writer (out of memory?)")
+        }
+        self.writer = writer
+        output.bytes.reserveCapacity(1 << 17)
+    }
+
+    deinit {
+        xmlFreeTextWriter(writer)  // also closes the output buffer
+    }
+
+    private func check(_ result: Int32, _ what: @autoclosure () -> String) {
+        if result < 0, failure == nil { failure = what() }
+    }
+
+    /// `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` and (libxml2 adds it) a line break.
+    public func startDocument() {
+        check(xmlTextWriterStartDocument(writer, "1.0", "UTF-8", "yes"), "start document")
+    }
+
+    /// A processing instruction such as `<?mso-application progid="Excel.Sheet"?>`.
+    public func processingInstruction(_ target: StaticString, _ content: StaticString) {
+        check(xmlTextWriterWritePI(writer, target.xmlChars, content.xmlChars), "processing instruction \(target)")
+    }
+
+    /// Opens element `name` (a qualified name such as `ss:Cell`); attributes follow, then content.
+    /// Names are literals: seatsweep never takes an element or attribute name from its inputs.
+    public func start(_ name: StaticString) {
+        check(xmlTextWriterStartElement(writer, name.xmlChars), "start <\(name)>")
+    }
+
+    /// An attribute of the element just started.
+    public func attribute(_ name: StaticString, _ value: String) {
+        let legal = XMLText.legal(value)
+        check(legal.withXMLChars { xmlTextWriterWriteAttribute(writer, name.xmlChars, $0) }, "attribute \(name)")
+    }
+
+    /// An integer attribute (digits need no checking).
+    public func attribute(_ name: StaticString, _ value: Int) {
+        check(
+            String(value).withXMLChars { xmlTextWriterWriteAttribute(writer, name.xmlChars, $0) }, "attribute \(name)")
+    }
+
+    /// Escaped character data.
+    public func text(_ value: String) {
+        let legal = XMLText.legal(value)
+        check(legal.withXMLChars { xmlTextWriterWriteString(writer, $0) }, "text")
+    }
+
+    /// Closes the innermost open element (`<a/>` when it is empty).
+    public func end() {
+        check(xmlTextWriterEndElement(writer), "end element")
+    }
+
+    /// `<name>text</name>`.
+    public func element(_ name: StaticString, _ text: String) {
+        start(name)
+        self.text(text)
+        end()
+    }
+
+    /// Literal markup, written as is (libxml2 first closes a start tag left open). For the
+    /// fixed parts of rows written millions of times, where an element call per tag costs more
+    /// than the row; the values inside still go through `text`.
+    public func raw(_ markup: StaticString) {
+        check(xmlTextWriterWriteRawLen(writer, markup.xmlChars, Int32(markup.utf8CodeUnitCount)), "markup")
+    }
+
+    /// A cell reference or a number (`B12`, `46327`, `-3.5`) inside `raw` markup: only ASCII
+    /// letters, digits, `.` and `-`, which need no escaping; anything else goes through `text`.
+    public func raw(token: String) {
+        assert(
+            token.utf8.allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2E || $0 == 0x2D
+            })
+        check(token.withXMLChars { xmlTextWriterWriteRawLen(writer, $0, Int32(token.utf8.count)) }, "markup")
+    }
+
+    /// A line break between elements, so files read (and diff) one row per line. Only call it
+    /// where whitespace is insignificant: after an end tag.
+    public func newline() {
+        check(xmlTextWriterWriteRaw(writer, "\n"), "line break")
+    }
+
+    /// Closes every open element, ends the document and flushes.
+    public func endDocument() {
+        check(xmlTextWriterEndDocument(writer), "end document")
+        flush()
+    }
+
+    /// Pushes libxml2's internal buffer into ours.
+    public func flush() {
+        check(xmlTextWriterFlush(writer), "flush")
+    }
+
+    /// Bytes written and not yet taken (after `flush()`).
+    public var pendingCount: Int { output.bytes.count }
+
+    /// Flushes and hands over every byte written so far.
+    public func take() -> [UInt8] {
+        flush()
+        defer { output.bytes.removeAll(keepingCapacity: true) }
+        return output.bytes
+    }
+
+    /// Flushes and passes the bytes written so far to `sink`.
+    public func drain(into sink: (ArraySlice<UInt8>) throws -> Void) throws {
+        flush()
+        guard !output.bytes.isEmpty else { return }
+        try sink(output.bytes[...])
+        output.bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Throws if libxml2 reported an error for any call so far.
+    public func finish(_ what: String) throws(SeatSweepError) {
+        if let failure {
+            throw SeatSweepError(
+                "libxml2 failed to write \(what) (\(failure))", hint: "this is a bug; please report it")
+        }
+    }
+}
+
+/// XML 1.0 text rules, shared by everything `XMLStreamWriter` writes.
+public enum XMLText {
+    /// `text` with every character XML 1.0 does not allow replaced by U+FFFD. Allowed:
+    /// tab, line feed, carriage return, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF.
+    /// Example: `legal("a\u{7}b")` is `"a\u{FFFD}b"`.
+    public static func legal(_ text: String) -> String {
+        guard mayNeedReplacing(text) else { return text }
+        var scalars = String.UnicodeScalarView()
+        var changed = false
+        for scalar in text.unicodeScalars {
+            if isAllowed(scalar) {
+                scalars.append(scalar)
+            } else {
+                scalars.append("\u{FFFD}")
+                changed = true
+            }
+        }
+        return changed ? String(scalars) : text
+    }
+
+    /// Whether `text` holds a byte that may start a forbidden character: a C0 control other than
+    /// tab and line breaks, or 0xEF (U+FFFE and U+FFFF are EF BF BE and EF BF BF).
+    static func mayNeedReplacing(_ text: String) -> Bool {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            for byte in bytes where byte < 0x20 || byte == 0xEF {
+                if byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
+                return true
+            }
+            return false
+        }
+        if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
+        var copy = text
+        return copy.withUTF8(scan)
+    }
+
+    /// Whether XML 1.0's `Char` production allows `scalar`.
+    public static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+}
+
+extension StaticString {
+    /// The literal as libxml2's `xmlChar` pointer. Swift emits string literals NUL-terminated.
+    fileprivate var xmlChars: UnsafePointer<xmlChar> {
+        assert(hasPointerRepresentation && utf8Start[utf8CodeUnitCount] == 0)
+        return utf8Start
+    }
+}
+
+extension String {
+    /// Calls `body` with the string as a NUL-terminated `xmlChar` (UTF-8) pointer.
+    fileprivate func withXMLChars<R>(_ body: (UnsafePointer<xmlChar>) -> R) -> R {
+        withCString { pointer in
+            pointer.withMemoryRebound(to: xmlChar.self, capacity: utf8.count + 1, body)
+        }
+    }
+}

