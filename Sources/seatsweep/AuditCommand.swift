@@ -177,6 +177,7 @@ struct AuditCommand: AsyncParsableCommand {
             }
             progress?.clear()
             trace?.mark("write")
+            ProcessLifetime.keep(result)
             if json {
                 Console.out(String(decoding: SummaryRenderer.render(result.summary), as: UTF8.self))
                 Console.err("seatsweep: wrote " + written.joined(separator: ", "))

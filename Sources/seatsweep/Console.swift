@@ -122,3 +122,17 @@ final class ProgressLine: @unchecked Sendable {
         return "\((bytes + 1023) >> 10) KB"
     }
 }
+
+/// Values kept until the process ends. Freeing a million accounts and plan actions one object
+/// at a time takes longer (about 0.15 s) than the kernel needs to drop the whole address space,
+/// so a command that is about to exit keeps its big results here instead of releasing them.
+enum ProcessLifetime {
+    nonisolated(unsafe) private static var kept: [Any] = []
+    private static let lock = NSLock()
+
+    static func keep(_ value: Any) {
+        lock.lock()
+        kept.append(value)
+        lock.unlock()
+    }
+}

@@ -316,3 +316,45 @@ import ZIPFoundation
         #expect(!run.stdout.contains("\r"))
     }
 }
+
+/// The digest is SHA-256 of a standard canonical form, so anyone can check a plan without
+/// seatsweep: Python's json module recomputes it (the README shows how).
+@Suite struct PlanDigestVerificationTests {
+    static let verifier = """
+        import hashlib, json, sys
+        plan = json.load(open(sys.argv[1], encoding="utf-8"))
+        recorded = plan.pop("digest")
+        plan.pop("reviews", None)
+        for action in plan["actions"]:
+            for key in ("decision", "decidedBy", "decidedAt"):
+                action.pop(key, None)
+        canonical = json.dumps(plan, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        print("ok" if hashlib.sha256(canonical).hexdigest() == recorded else "mismatch")
+        """
+
+    @Test(arguments: ["Samples/directory-export.csv", "Tests/SeatSweepKitTests/Fixtures/hostile-export.csv"])
+    func pythonRecomputesTheDigest(export: String) throws {
+        let python = "/usr/bin/python3"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            Issue.record("python3 is needed to verify plan digests independently (Debian package python3)")
+            return
+        }
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run(["audit", export, "--as-of", "2026-11-01", "--out", dir.path, "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let script = dir.appendingPathComponent("verify.py")
+        try Self.verifier.write(to: script, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script.path, dir.appendingPathComponent("plan.json").path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
+        let plan = try String(contentsOf: dir.appendingPathComponent("plan.json"), encoding: .utf8)
+        #expect(plan.contains("\"actions\": [\n    {"), "the plan has actions to check")
+    }
+}

@@ -51,33 +51,109 @@ public struct SeatFinding: Sendable {
     }
 
     private var baseReason: String {
-        let graceNote = "joined \(joinedDaysAgo ?? 0) days ago, within the \(graceDays)-day grace period"
+        var t = TextBuilder()
         switch lastActive {
         case .on(let day):
             let days = daysInactive ?? 0
             switch status {
-            case .grace: return "last active \(day.iso) (\(days) days ago) but \(graceNote)"
-            case .inactive: return "no use for \(days) days (more than \(threshold)); last active \(day.iso)"
-            default: return "last active \(day.iso) (\(days) days ago, threshold \(threshold))"
+            case .grace:
+                t.add("last active ")
+                t.add(day)
+                t.add(" (")
+                t.add(days)
+                t.add(" days ago) but ")
+                addGraceNote(&t)
+            case .inactive:
+                t.add("no use for ")
+                t.add(days)
+                t.add(" days (more than ")
+                t.add(threshold)
+                t.add("); last active ")
+                t.add(day)
+            default:
+                t.add("last active ")
+                t.add(day)
+                t.add(" (")
+                t.add(days)
+                t.add(" days ago, threshold ")
+                t.add(threshold)
+                t.add(")")
             }
         case .never:
-            if status == .grace { return "never used; \(graceNote)" }
-            switch addedToOrg {
-            case .on(let added):
-                return "never used; joined \(added.iso) (\(joinedDaysAgo ?? 0) days ago, grace \(graceDays))"
-            case .before(let day): return "never used; joined before \(day.iso)"
-            case nil: return "never used; join date unknown, so no grace period"
+            t.add("never used; ")
+            if status == .grace {
+                addGraceNote(&t)
+            } else {
+                switch addedToOrg {
+                case .on(let added):
+                    t.add("joined ")
+                    t.add(added)
+                    t.add(" (")
+                    t.add(joinedDaysAgo ?? 0)
+                    t.add(" days ago, grace ")
+                    t.add(graceDays)
+                    t.add(")")
+                case .before(let day):
+                    t.add("joined before ")
+                    t.add(day)
+                case nil:
+                    t.add("join date unknown, so no grace period")
+                }
             }
         case .atLeastDaysAgo(let days):
             switch status {
-            case .grace: return "no recent use but \(graceNote)"
-            case .inactive: return "no use for at least \(days) days (more than \(threshold))"
-            default: return "no use for at least \(days) days, which does not prove more than \(threshold)"
+            case .grace:
+                t.add("no recent use but ")
+                addGraceNote(&t)
+            case .inactive:
+                t.add("no use for at least ")
+                t.add(Int(days))
+                t.add(" days (more than ")
+                t.add(threshold)
+                t.add(")")
+            default:
+                t.add("no use for at least ")
+                t.add(Int(days))
+                t.add(" days, which does not prove more than ")
+                t.add(threshold)
             }
         case .unknown:
-            return "no activity data for this seat"
+            t.add("no activity data for this seat")
+        }
+        return t.string
+    }
+
+    private func addGraceNote(_ t: inout TextBuilder) {
+        t.add("joined ")
+        t.add(joinedDaysAgo ?? 0)
+        t.add(" days ago, within the ")
+        t.add(graceDays)
+        t.add("-day grace period")
+    }
+}
+
+/// Builds a short text from literals, numbers and days in one buffer (reasons are made for
+/// every plan action, so string interpolation's intermediate values showed in profiles).
+struct TextBuilder {
+    private var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(96) }
+
+    mutating func add(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func add(_ value: Int) { JSONWriter.appendInt(value, to: &bytes) }
+
+    mutating func add(_ day: Day) {
+        var buffer: (UInt64, UInt16) = (0, 0)
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            day.writeISO(into: raw)
+            bytes.append(contentsOf: raw[0..<10])
         }
     }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// Every billable seat's verdict, stored compactly (12 bytes a seat) and expanded into a

@@ -39,14 +39,15 @@ public struct Ingestor: Sendable {
         var patches: [APIDumpReader.EvidencePatch] = []
         var orgId: String?
         var fetchedAt: Timestamp?
+        // The inputs' SHA-256 is computed on its own thread while they are parsed: it fills the
+        // moments one core idles, instead of adding a pass at the end.
+        let hashing = BackgroundTask { files.map { Self.sha256Hex($0.data) } }
         for (index, file) in files.enumerated() {
             let read = try readOne(file, index: index, diagnostics: &diagnostics)
             phaseEnded?("parse")
-            let sha256 = Self.sha256Hex(file.data)
-            phaseEnded?("hash")
             inputs.append(
                 InputSummary(
-                    path: file.path, sha256: sha256, layout: read.layout, rows: read.rows,
+                    path: file.path, sha256: "", layout: read.layout, rows: read.rows,
                     accounts: read.collector.count))
             let paths = inputs.map(\.path)
             merged.absorb(
@@ -57,6 +58,8 @@ public struct Ingestor: Sendable {
             orgId = orgId ?? read.orgId
             if let t = read.fetchedAt { fetchedAt = max(fetchedAt ?? t, t) }
         }
+        for (i, sha256) in hashing.wait().enumerated() { inputs[i].sha256 = sha256 }
+        phaseEnded?("hash")
         var accounts = merged.accounts
         Self.apply(patches, to: &accounts, diagnostics: &diagnostics)
         return Directory(inputs: inputs, accounts: accounts, orgId: orgId, fetchedAt: fetchedAt)

@@ -14,9 +14,10 @@ public struct TextRef: Hashable, Sendable {
 /// keep value semantics (changing an account's seats writes a new copy of them).
 public final class AccountStorage: @unchecked Sendable {
     // @unchecked: appended to only by the one ingest task that owns it; other threads read it
-    // only after that task has finished (ForkJoin joins before anything else reads).
-    private(set) var text: [UInt8] = []
-    private(set) var seats: [Seat] = []
+    // only after that task has finished (ForkJoin joins before anything else reads). For the
+    // same reason the per-access exclusivity check is off: it cost more than the appends.
+    @exclusivity(unchecked) private(set) var text: [UInt8] = []
+    @exclusivity(unchecked) private(set) var seats: [Seat] = []
 
     public init() {}
 

@@ -9,9 +9,9 @@ import Foundation
 public enum PlanCodec {
     /// The plan file as written: pretty JSON, sorted keys.
     public static func encode(_ plan: Plan) -> [UInt8] {
-        var writer = JSONWriter(pretty: true)
-        write(plan, to: &writer, canonical: false) { _ in }
-        return writer.bytes
+        var out: [UInt8] = []
+        encode(plan) { out += $0 }
+        return out
     }
 
     /// Streams the plan file to `sink` in chunks of about 1 MiB.
@@ -32,15 +32,26 @@ public enum PlanCodec {
         w.key("actions")
         w.beginArray()
         hash(Array(#"{"actions":["#.utf8)[...])
-        var marks = ActionMarks()
-        try plan.actions.withUnsafeBufferPointer { actions in
-            for i in actions.indices {
-                write(actions.baseAddress! + i, to: &w, canonical: false, marks: &marks)
-                if i > 0 { hash([UInt8(ascii: ",")][...]) }
-                hash(w.bytes[marks.start..<marks.decisionStart])
-                hash(w.bytes[marks.decisionEnd..<marks.end])
-                if w.bytes.count >= 1 << 20 { try w.drain(into: sink) }
+        // Blocks of actions are encoded alternately here and on a second thread; this thread
+        // then hashes each block's canonical slices and passes its bytes on, in order.
+        let blockSize = 8192
+        let blocks = (plan.actions.count + blockSize - 1) / blockSize
+        let actions = ForkJoinShared(value: plan.actions)
+        @Sendable func encode(_ block: Int) -> EncodedBlock {
+            let range = (block * blockSize)..<min(actions.value.count, (block + 1) * blockSize)
+            return EncodedBlock(actions.value, range)
+        }
+        var ahead: BackgroundTask<EncodedBlock>? = blocks > 1 ? BackgroundTask { encode(1) } : nil
+        var block = 0
+        while block < blocks {
+            let here = encode(block)
+            try consume(here, first: block == 0, into: &w, hash: hash, sink: sink)
+            if let next = ahead {
+                let there = next.wait()
+                ahead = block + 3 < blocks ? BackgroundTask { [block] in encode(block + 3) } : nil
+                try consume(there, first: false, into: &w, hash: hash, sink: sink)
             }
+            block += 2
         }
         w.endArray()
         // The canonical rest: what follows the actions array in the canonical form of the same plan without actions.
@@ -53,11 +64,45 @@ public enum PlanCodec {
         try w.drain(into: sink)
     }
 
+    /// A block of action lines encoded for the file, with where each one's canonical bytes are.
+    struct EncodedBlock: Sendable {
+        var bytes: [UInt8] = []
+        var marks: [ActionMarks] = []
+
+        init(_ actions: [PlanAction], _ range: Range<Int>) {
+            var w = JSONWriter(pretty: false)
+            marks.reserveCapacity(range.count)
+            actions.withUnsafeBufferPointer { buffer in
+                var m = ActionMarks()
+                for i in range {
+                    write(buffer.baseAddress! + i, to: &w, canonical: false, marks: &m)
+                    marks.append(m)
+                }
+            }
+            bytes = w.bytes
+        }
+    }
+
+    private static func consume(
+        _ block: EncodedBlock, first: Bool, into w: inout JSONWriter, hash: (ArraySlice<UInt8>) -> Void,
+        sink: (ArraySlice<UInt8>) throws -> Void
+    ) rethrows {
+        for (i, m) in block.marks.enumerated() {
+            if !(first && i == 0) { hash([UInt8(ascii: ",")][...]) }
+            hash(block.bytes[m.start..<m.decisionStart])
+            hash(block.bytes[m.decisionEnd..<m.end])
+            w.rawValue { out in out.append(contentsOf: block.bytes[m.start..<m.end]) }
+            if w.bytes.count >= 1 << 20 { try w.drain(into: sink) }
+        }
+    }
+
     /// The bytes the digest covers.
     public static func canonicalBytes(_ plan: Plan) -> [UInt8] {
+        var out: [UInt8] = []
         var writer = JSONWriter(pretty: false)
-        write(plan, to: &writer, canonical: true) { _ in }
-        return writer.bytes
+        write(plan, to: &writer, canonical: true) { out += $0 }
+        writer.drain { out += $0 }
+        return out
     }
 
     /// SHA-256 of the canonical encoding, streamed so huge plans need no second copy.

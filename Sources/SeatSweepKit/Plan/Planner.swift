@@ -226,17 +226,16 @@ public struct Planner: Sendable {
         assignIds(&actions, hashes: actions.map(idHash))
     }
 
-    /// The 64-bit FNV-1a hash of kind|account|product|site that an action's id is made from.
+    /// The 64-bit hash of `kind|account|product|site` that an action's id is made from (the
+    /// same byte hash the id index uses, eight bytes a step).
     static func idHash(_ action: PlanAction) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var key: [UInt8] = []
+        key.reserveCapacity(128)
         for part in [action.kind.rawValue, action.accountId, action.product ?? "", action.site ?? ""] {
-            var part = part
-            part.withUTF8 { bytes in
-                for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
-            }
-            hash = (hash ^ 0x7C) &* 0x100_0000_01b3
+            key.append(contentsOf: part.utf8)
+            key.append(UInt8(ascii: "|"))
         }
-        return hash
+        return key.withUnsafeBufferPointer(IdIndex.hash)
     }
 
     static func assignIds(_ actions: inout [PlanAction], hashes: [UInt64]) {

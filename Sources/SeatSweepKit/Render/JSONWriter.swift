@@ -141,14 +141,16 @@ public struct JSONWriter {
         Self.appendString(value, to: &bytes)
     }
 
-    /// Appends `value` as a JSON string: quote, backslash and C0 controls escaped, and U+2028/2029
-    /// too so the output is also safe to embed in a script.
+    /// Appends `value` as a JSON string, escaped exactly as ECMAScript's `JSON.stringify` and
+    /// Python's `json.dumps(..., ensure_ascii=False)` do: `"` `\\` and the short escapes
+    /// `\b \f \n \r \t`, other C0 controls as `\u00xx`, everything else as UTF-8. So a plan's
+    /// canonical form, and its digest, can be recomputed with any standard JSON library.
     public static func appendString(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
             var clean = true
-            for b in utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 {
+            for b in utf8 where b < 0x20 || b == 0x22 || b == 0x5C {
                 clean = false
                 break
             }
@@ -156,31 +158,21 @@ public struct JSONWriter {
                 bytes.append(contentsOf: utf8)
                 return
             }
-            var i = 0
-            while i < utf8.count {
-                let b = utf8[i]
+            let hex = Array("0123456789abcdef".utf8)
+            for b in utf8 {
                 switch b {
                 case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
                 case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+                case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
                 case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
                 case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
                 case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                case 0xE2
-                where i + 2 < utf8.count && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
-                    bytes.append(contentsOf: utf8[i + 2] == 0xA8 ? Array("\\u2028".utf8) : Array("\\u2029".utf8))
-                    i += 3
-                    continue
+                case 0..<0x20:
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
                 default:
-                    if b < 0x20 {
-                        let hex = Array("0123456789abcdef".utf8)
-                        bytes.append(contentsOf: [
-                            0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)],
-                        ])
-                    } else {
-                        bytes.append(b)
-                    }
+                    bytes.append(b)
                 }
-                i += 1
             }
         }
         bytes.append(UInt8(ascii: "\""))

@@ -60,3 +60,33 @@ struct ForkJoinShared<Value>: @unchecked Sendable {
     // @unchecked: the jobs only read the value, and the owner keeps it alive until the join.
     let value: Value
 }
+
+/// Work started on its own thread now and collected later with `wait()`.
+final class BackgroundTask<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `value` is written once by the worker before it signals `done`, and read
+    // only after waiting for `done`.
+    private var value: Value?
+    private let done = NSCondition()
+    private var finished = false
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        let thread = Thread { [self] in
+            let result = work()
+            done.lock()
+            value = result
+            finished = true
+            done.broadcast()
+            done.unlock()
+        }
+        thread.start()
+    }
+
+    /// Waits for the work to finish and returns its result.
+    func wait() -> Value {
+        done.lock()
+        while !finished { done.wait() }
+        let result = value!
+        done.unlock()
+        return result
+    }
+}

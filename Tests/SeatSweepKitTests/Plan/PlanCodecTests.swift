@@ -48,6 +48,34 @@ import Testing
         }
     }
 
+    /// Large plans are encoded in blocks on two threads: the bytes and digest must be the same
+    /// as the single-threaded encoder's, whatever the block boundaries.
+    @Test func sealingAcrossManyBlocks() throws {
+        var plan = try Self.samplePlan()
+        let template = plan.actions
+        plan.actions = (0..<20_001).map { i in
+            var action = template[i % template.count]
+            action.accountId += "-\(i)"
+            action.id = String(format: "%012x", i)
+            if i % 7 == 0 { action.decision = .approved }
+            return action
+        }
+        let reference = PlanCodec.digest(plan)
+        var sealed = plan
+        sealed.digest = ""
+        var written: [UInt8] = []
+        PlanCodec.encodeSealing(&sealed, sink: { written += $0 })
+        #expect(sealed.digest == reference)
+        // Compared by hand: a failing `==` on megabytes would have the test framework diff them for hours.
+        let expected = PlanCodec.encode(sealed)
+        let firstDifference =
+            (0..<min(written.count, expected.count)).first { written[$0] != expected[$0] }
+            ?? min(written.count, expected.count)
+        #expect(
+            written.count == expected.count && firstDifference == expected.count,
+            "first difference at byte \(firstDifference) of \(expected.count) (written \(written.count))")
+    }
+
     @Test func decisionsAreOutsideTheDigest() throws {
         var plan = try Self.samplePlan()
         plan.actions[0].decision = .approved

@@ -21,7 +21,8 @@ import Testing
         #expect(text.contains("apply      ready: 1 approved action would be applied"))
         #expect(
             text.contains(
-                "  30b88ad66ca5  approved  remove-product-access  confluence@acme  Ana Souza <ana.souza@acme.example>"))
+                "  \(plan.actions[0].id)  approved  remove-product-access  confluence@acme  Ana Souza <ana.souza@acme.example>"
+            ))
         #expect(text.contains("evidence  Samples/directory-export.csv:2"))
         #expect(text.contains("decided   approved by Lena at 2026-11-01T09:00:00Z"))
     }

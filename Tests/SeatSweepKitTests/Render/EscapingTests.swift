@@ -18,12 +18,13 @@ import Testing
     @Test func jsonStrings() throws {
         var w = JSONWriter(pretty: false)
         w.beginObject()
-        w.member("a", "quote\" backslash\\ nl\n bell\u{7} ls\u{2028} </script>")
+        w.member("a", "quote\" backslash\\ nl\n bell\u{7} bs\u{8} ff\u{c} us\u{1f} ls\u{2028} </script>")
         w.endObject()
         let text = String(decoding: w.bytes, as: UTF8.self)
-        #expect(text == #"{"a":"quote\" backslash\\ nl\n bell\u0007 ls\u2028 </script>"}"#)
+        #expect(
+            text == "{\"a\":\"quote\\\" backslash\\\\ nl\\n bell\\u0007 bs\\b ff\\f us\\u001f ls\u{2028} </script>\"}")
         let parsed = try JSONSerialization.jsonObject(with: Data(w.bytes)) as? [String: String]
-        #expect(parsed?["a"] == "quote\" backslash\\ nl\n bell\u{7} ls\u{2028} </script>")
+        #expect(parsed?["a"] == "quote\" backslash\\ nl\n bell\u{7} bs\u{8} ff\u{c} us\u{1f} ls\u{2028} </script>")
     }
 
     @Test func usersCSVNeutralisesFormulaNames() throws {
