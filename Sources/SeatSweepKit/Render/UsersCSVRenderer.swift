@@ -15,9 +15,11 @@ public enum UsersCSVRenderer {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]  // a BOM so Excel opens UTF-8 correctly
         out.append(contentsOf: CSVEscaping.row(header).utf8)
         let table = document.seats
+        var fields = [String](repeating: "", count: seatColumns.count)
         for i in 0..<table.count {
             let cells = table.row(i)
-            out.append(contentsOf: CSVEscaping.row(seatColumns.map { text(cells[$0]) }).utf8)
+            for (k, column) in seatColumns.enumerated() { fields[k] = text(cells[column]) }
+            CSVEscaping.append(row: fields, to: &out)
             if out.count >= 1 << 20 {
                 try sink(out[...])
                 out.removeAll(keepingCapacity: true)
