@@ -50,7 +50,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "seatsweep-bench",
-            dependencies: []
+            dependencies: ["SeatSweepKit"]
         ),
         .testTarget(
             name: "SeatSweepKitTests",

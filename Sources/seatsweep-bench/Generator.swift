@@ -1,4 +1,5 @@
 import Foundation
+import SeatSweepKit
 
 /// A small deterministic PRNG (SplitMix64), so every run generates the same files.
 struct SplitMix64: RandomNumberGenerator {
@@ -48,18 +49,9 @@ struct Generator {
 
     /// A day within `range` days before 2026-11-01, as (d MMM yyyy, yyyy-MM-dd).
     mutating func day(within range: Int) -> (String, String) {
-        let base = 20_758  // 2026-11-01 as days since 1970
-        let ordinal = base - Int(rng.next() % UInt64(range))
-        let z = ordinal + 719_468
-        let era = z / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return ("\(d) \(Self.months[m - 1]) \(y)", String(format: "%04d-%02d-%02d", y, m, d))
+        let day = Day(ordinal: 20_758 - Int32(rng.next() % UInt64(range)))  // 20_758 is 2026-11-01
+        let (y, m, d) = day.components
+        return ("\(d) \(Self.months[m - 1]) \(y)", day.iso)
     }
 
     struct Person {

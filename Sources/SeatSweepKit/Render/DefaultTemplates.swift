@@ -67,10 +67,10 @@ enum DefaultTemplates {
         {{#hasApps}}
         <h3>Marketplace apps</h3>
         <table class="numbers">
-        <thead><tr><th>App</th><th>Host product</th><th>Billing</th><th>Monthly savings</th><th>Annual savings</th></tr></thead>
+        <thead><tr><th>App</th><th>Host product</th><th>Site</th><th>Billing</th><th>Monthly savings</th><th>Annual savings</th></tr></thead>
         <tbody>
         {{#apps}}
-        <tr><td>{{name}}</td><td>{{host}}</td><td>{{billing}}</td><td>{{monthlySavings}}</td><td>{{annualSavings}}</td></tr>
+        <tr><td>{{name}}</td><td>{{host}}</td><td>{{site}}</td><td>{{billing}}</td><td>{{monthlySavings}}</td><td>{{annualSavings}}</td></tr>
         {{/apps}}
         </tbody>
         </table>

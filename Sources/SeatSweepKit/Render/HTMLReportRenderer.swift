@@ -171,7 +171,8 @@ public enum HTMLReportRenderer {
         ]
         m["apps"] = (d.savings?.apps ?? []).map { app -> [String: Any] in
             [
-                "name": e(ReportText.clean(app.name)), "host": e(ReportText.clean(app.host)), "billing": e(app.billing),
+                "name": e(ReportText.clean(app.name)), "host": e(ReportText.clean(app.host)),
+                "site": e(ReportText.clean(app.site)), "billing": e(app.billing),
                 "monthlySavings": money(app.monthlySavings), "annualSavings": money(app.annualSavings),
             ]
         }

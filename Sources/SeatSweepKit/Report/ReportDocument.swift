@@ -315,11 +315,13 @@ public struct ReportDocument: Sendable {
         if let apps = d.savings?.apps, !apps.isEmpty {
             rows.append([])
             bold.insert(rows.count)
-            rows.append(["App", "Host product", "Billing", "Monthly savings", "Annual savings"].map { .text($0) })
+            rows.append(
+                ["App", "Host product", "Site", "Billing", "Monthly savings", "Annual savings"].map { .text($0) })
             for app in apps {
                 rows.append([
-                    .text(ReportText.clean(app.name)), .text(ReportText.clean(app.host)), .text(app.billing),
-                    .money(app.monthlySavings), .money(app.annualSavings),
+                    .text(ReportText.clean(app.name)), .text(ReportText.clean(app.host)),
+                    .text(ReportText.clean(app.site)),
+                    .text(app.billing), .money(app.monthlySavings), .money(app.annualSavings),
                 ])
             }
         }
