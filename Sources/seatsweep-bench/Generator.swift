@@ -99,7 +99,7 @@ struct Generator {
         var header = ["User id", "User name", "email", "User status", "Added to org", "Org role"]
         for site in Self.sites { for p in Self.products { header.append("Last seen in \(p) - \(site)") } }
         for site in Self.sites { for p in Self.products { header.append("\(p) - \(site)") } }
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var buffer = header.joined(separator: ",") + "\n"
@@ -119,7 +119,7 @@ struct Generator {
 
     /// A users-search (v2) dump: a JSON array of pages of 100 users.
     mutating func writeAPIDump(count: Int, to path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var buffer = "[\n"

@@ -136,7 +136,7 @@ struct CSVExportReader {
         let dataStart = parser.offset
         let firstLine = parser.line
         progress?("reading \(path)", dataStart - range.lowerBound, range.count)
-        var part = try readRows(
+        let part = try readRows(
             plan, from: dataStart, stopAt: nil, firstLine: firstLine, split: true, diagnostics: &diagnostics)
         if part.rows == 0 {
             diagnostics.append(

@@ -515,7 +515,7 @@ extension ReportDocument {
             let account = accountOfAction[i] >= 0 ? directory.accounts[Int(accountOfAction[i])] : nil
             let lastActive: ReportCell
             let f = Int(findingOfAction[i])
-            if f >= 0, let account {
+            if f >= 0, account != nil {
                 lastActive = Self.lastActiveCell(findings.seats[f].lastActive)
             } else if let text = action.lastActive, let day = Day(iso: text) {
                 lastActive = .date(day)
