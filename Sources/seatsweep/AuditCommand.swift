@@ -296,17 +296,9 @@ struct AuditCommand: AsyncParsableCommand {
             let bytes = try HTMLReportRenderer.render(document, options: html)
             return try OutputBatch.stage("report.html", in: directory) { sink in try sink(bytes[...]) }
         case .xlsx:
-            return try OutputBatch.stageFile("report.xlsx", in: directory) { path in
-                let archive: Archive
-                do {
-                    archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
-                } catch {
-                    throw SeatSweepError(
-                        "cannot create the workbook (\(error))", at: SourceLocation(path: path),
-                        hint: "check the free space and permissions of the output directory")
-                }
-                let spool = try FileSpool(directory: (path as NSString).deletingLastPathComponent)
-                try XLSXRenderer.render(document, into: archive, spool: spool)
+            let spool = try FileSpool(directory: directory)
+            return try OutputBatch.stage("report.xlsx", in: directory) { sink in
+                try XLSXRenderer.render(document, spool: spool, sink: sink)
             }
         case .xml:
             return try OutputBatch.stage("report.xml", in: directory) { sink in

@@ -60,7 +60,7 @@ enum Files {
 /// in the destination directory, and only when every one is complete are they renamed into
 /// place. A failure before that leaves every previous file untouched.
 ///
-/// `stage` and `stageFile` write one file without touching the batch, so several can be written
+/// `stage` writes one file without touching the batch, so several can be written
 /// at once (the audit renders its reports concurrently); `add` then hands them to the batch.
 struct OutputBatch {
     let directory: String
@@ -72,14 +72,9 @@ struct OutputBatch {
     struct StagedFile: Sendable {
         var temp: String
         var final: String
-        /// The private directory holding `temp`, for files a library created itself.
-        var scratchDirectory: String?
 
-        /// Deletes the temporary file (and its private directory).
-        func remove() {
-            unlink(temp)
-            if let scratchDirectory { try? FileManager.default.removeItem(atPath: scratchDirectory) }
-        }
+        /// Deletes the temporary file.
+        func remove() { unlink(temp) }
     }
 
     init(directory: String) { self.directory = directory }
@@ -123,7 +118,7 @@ struct OutputBatch {
         try write(name) { sink in try sink(bytes[...]) }
     }
 
-    /// Adds a file staged with `stage` or `stageFile`.
+    /// Adds a file staged with `stage`.
     mutating func add(_ file: StagedFile) { staged.append(file) }
 
     /// Writes `name` to its temporary file through `body`, which receives a sink for chunks. A
@@ -142,7 +137,7 @@ struct OutputBatch {
                 "cannot create a file in the output directory (\(String(cString: strerror(errno))))",
                 at: SourceLocation(path: temp), hint: "pass --out with a directory you may write to")
         }
-        let file = StagedFile(temp: temp, final: final, scratchDirectory: nil)
+        let file = StagedFile(temp: temp, final: final)
         let writer = ChunkWriter(fd: fd)
         func failed(_ code: Int32) -> SeatSweepError {
             SeatSweepError(
@@ -178,43 +173,6 @@ struct OutputBatch {
         }
     }
 
-    /// Writes `name` through `body`, which receives the path of a file to create (for writers that
-    /// need to seek, such as ZIP). The path is inside a new 0700 directory, so nobody else can
-    /// read the file while it is written; it is made 0600 and flushed before it is staged.
-    static func stageFile(_ name: String, in directory: String, _ body: (String) throws -> Void)
-        throws(SeatSweepError) -> StagedFile
-    {
-        let final = (directory as NSString).appendingPathComponent(name)
-        let scratch = (directory as NSString).appendingPathComponent(
-            ".\(name).tmpdir-\(ProcessInfo.processInfo.processIdentifier)")
-        try? FileManager.default.removeItem(atPath: scratch)
-        guard mkdir(scratch, 0o700) == 0 else {
-            throw SeatSweepError(
-                "cannot create a temporary directory in the output directory (\(String(cString: strerror(errno))))",
-                at: SourceLocation(path: scratch), hint: "pass --out with a directory you may write to")
-        }
-        let file = StagedFile(
-            temp: (scratch as NSString).appendingPathComponent(name), final: final, scratchDirectory: scratch)
-        do {
-            try body(file.temp)
-        } catch let error as SeatSweepError {
-            file.remove()
-            throw error
-        } catch {
-            file.remove()
-            throw SeatSweepError("cannot write (\(error))", at: SourceLocation(path: final))
-        }
-        let fd = open(file.temp, O_RDONLY)
-        guard fd >= 0, fchmod(fd, 0o600) == 0, fsync(fd) == 0 else {
-            if fd >= 0 { close(fd) }
-            file.remove()
-            throw SeatSweepError(
-                "cannot flush the file to disk", at: SourceLocation(path: final), hint: "check the disk")
-        }
-        close(fd)
-        return file
-    }
-
     /// Renames every staged file into place; returns the final paths.
     mutating func commit() throws(SeatSweepError) -> [String] {
         var done: [String] = []
@@ -227,7 +185,6 @@ struct OutputBatch {
             }
             done.append(file.final)
         }
-        for file in staged { file.remove() }  // only private directories are left to remove
         staged.removeAll()
         return done
     }
@@ -239,8 +196,8 @@ struct OutputBatch {
     }
 }
 
-/// A workbook part's scratch space on disk: a file in the output batch's private directory,
-/// unlinked as soon as it is open, so it never outlives the process and nobody else can open it.
+/// A workbook part's scratch space on disk: a 0600 file in the output directory, unlinked as soon
+/// as it is open, so it never outlives the process and nobody else can open it.
 final class FileSpool: XLSXSpool {
     private let fd: Int32
     private(set) var size: Int64 = 0
@@ -278,8 +235,8 @@ final class FileSpool: XLSXSpool {
         size += Int64(bytes.count)
     }
 
-    func read(at offset: Int64, count: Int) throws -> Data {
-        var data = Data(count: count)
+    func read(at offset: Int64, count: Int) throws -> [UInt8] {
+        var data = [UInt8](repeating: 0, count: count)
         let got = try data.withUnsafeMutableBytes { raw -> Int in
             var done = 0
             while done < count {
@@ -293,7 +250,7 @@ final class FileSpool: XLSXSpool {
             }
             return done
         }
-        data.count = got
+        data.removeLast(count - got)
         return data
     }
 

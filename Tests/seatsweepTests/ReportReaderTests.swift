@@ -1,7 +1,6 @@
 import Foundation
 import SeatSweepKit
 import Testing
-import ZIPFoundation
 
 /// The reports `seatsweep audit` writes, opened by readers nobody here wrote: openpyxl,
 /// LibreOffice headless and headless Chromium. Run on the bundled sample and on the
@@ -154,7 +153,9 @@ import ZIPFoundation
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("priced.xlsx")
-        try XLSXRenderer.render(ReportDocument(result), into: try Archive(url: url, accessMode: .create))
+        var bytes: [UInt8] = []
+        try XLSXRenderer.render(ReportDocument(result)) { bytes += $0 }
+        try Data(bytes).write(to: url)
         let workbook = try Readers.readXLSX(url)
         let values = Self.keyValues(try #require(workbook.sheet("Summary")))
         let monthly = try #require(values["Monthly savings"])

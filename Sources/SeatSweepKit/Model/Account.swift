@@ -108,6 +108,9 @@ public struct Account: Sendable {
         set { emailText = storage.append(newValue) }
     }
 
+    /// Whether `email` is non-empty (without making the string).
+    public var hasEmail: Bool { emailText.length > 0 }
+
     /// Product access: one entry per (product, site) the account holds a seat on.
     public var seats: [Seat] {
         get { Array(storage.seats[Int(seatRange.lowerBound)..<Int(seatRange.upperBound)]) }

@@ -30,27 +30,41 @@ public enum CSVEscaping {
     /// Appends one escaped field: a leading apostrophe for formula-looking text, quotes (with
     /// doubled inner quotes) when the field holds a comma, quote or line break.
     public static func append(field text: String, to bytes: inout [UInt8]) {
-        let formula = text.unicodeScalars.first.map { formulaStarts.contains($0) } ?? false
-        var text = text
-        text.withUTF8 { utf8 in
-            let quoted = utf8.contains {
-                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
-            }
-            if quoted { bytes.append(UInt8(ascii: "\"")) }
-            if formula { bytes.append(UInt8(ascii: "'")) }
-            if quoted {
-                for b in utf8 {
-                    if b == UInt8(ascii: "\"") { bytes.append(b) }
-                    bytes.append(b)
-                }
-                bytes.append(UInt8(ascii: "\""))
-            } else {
-                bytes.append(contentsOf: utf8)
-            }
+        if text.utf8.withContiguousStorageIfAvailable({ append(field: $0, to: &bytes) }) == nil {
+            var copy = text
+            copy.withUTF8 { append(field: $0, to: &bytes) }
         }
     }
 
-    static let formulaStarts: Set<Unicode.Scalar> = [
-        "=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}",
-    ]
+    /// `append(field:to:)` over the field's UTF-8 bytes.
+    static func append(field utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        let quoted = utf8.contains {
+            $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
+        }
+        if quoted { bytes.append(UInt8(ascii: "\"")) }
+        if startsFormula(utf8) { bytes.append(UInt8(ascii: "'")) }
+        if quoted {
+            for b in utf8 {
+                if b == UInt8(ascii: "\"") { bytes.append(b) }
+                bytes.append(b)
+            }
+            bytes.append(UInt8(ascii: "\""))
+        } else {
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    /// Whether a spreadsheet would read the text as a formula: it starts with `=`, `+`, `-`, `@`,
+    /// tab or carriage return, or their full-width forms U+FF1D, U+FF0B, U+FF0D, U+FF20
+    /// (`EF BC 9D`, `EF BC 8B`, `EF BC 8D`, `EF BC A0`), which Excel also accepts.
+    static func startsFormula(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = utf8.first else { return false }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return true
+        case 0xEF:
+            guard utf8.count >= 3, utf8[1] == 0xBC else { return false }
+            return utf8[2] == 0x9D || utf8[2] == 0x8B || utf8[2] == 0x8D || utf8[2] == 0xA0
+        default: return false
+        }
+    }
 }

@@ -28,7 +28,7 @@ public enum SpreadsheetML2003Renderer {
         _ document: ReportDocument, maxRowsPerSheet: Int = ReportTable.excelMaxRows,
         sink: (ArraySlice<UInt8>) throws -> Void
     ) throws {
-        let w = try XMLStreamWriter()
+        let w = XMLStreamWriter()
         w.startDocument()
         w.processingInstruction("mso-application", #"progid="Excel.Sheet""#)
         w.newline()
@@ -102,7 +102,7 @@ public enum SpreadsheetML2003Renderer {
         }
         row(w, table.header.map { $0.isEmpty ? .empty : .text($0) }, bold: true)
         for index in sheet.rows {
-            row(w, table.row(index), bold: table.boldRows.contains(index))
+            row(w, table.row(index), bold: table.isBold(index))
             if (index - sheet.rows.lowerBound) % 512 == 511 { try w.drain(into: sink) }
         }
         w.end()  // Table

@@ -15,11 +15,14 @@ public enum UsersCSVRenderer {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]  // a BOM so Excel opens UTF-8 correctly
         out.append(contentsOf: CSVEscaping.row(header).utf8)
         let table = document.seats
-        var fields = [String](repeating: "", count: seatColumns.count)
         for i in 0..<table.count {
             let cells = table.row(i)
-            for (k, column) in seatColumns.enumerated() { fields[k] = text(cells[column]) }
-            CSVEscaping.append(row: fields, to: &out)
+            for (k, column) in seatColumns.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                append(cells[column], to: &out)
+            }
+            out.append(0x0D)
+            out.append(0x0A)
             if out.count >= 1 << 20 {
                 try sink(out[...])
                 out.removeAll(keepingCapacity: true)
@@ -28,13 +31,14 @@ public enum UsersCSVRenderer {
         try sink(out[...])
     }
 
-    static func text(_ cell: ReportCell) -> String {
+    /// One field, escaped by `CSVEscaping` (a date needs no escaping).
+    static func append(_ cell: ReportCell, to out: inout [UInt8]) {
         switch cell {
-        case .text(let text): return text
-        case .integer(let n): return String(n)
-        case .date(let day): return day.iso
-        case .money(let amount): return ReportFormat.decimalLiteral(amount)
-        case .empty: return ""
+        case .text(let text): CSVEscaping.append(field: text, to: &out)
+        case .integer(let n): CSVEscaping.append(field: String(n), to: &out)
+        case .date(let day): out.append(contentsOf: day.iso.utf8)
+        case .money(let amount): CSVEscaping.append(field: ReportFormat.decimalLiteral(amount), to: &out)
+        case .empty: break
         }
     }
 }

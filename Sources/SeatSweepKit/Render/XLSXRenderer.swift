@@ -1,7 +1,4 @@
-import Foundation
-import ZIPFoundation
-
-/// Writes `report.xlsx`: an Office Open XML workbook in a ZIP archive (ZIPFoundation), with the
+/// Writes `report.xlsx`: an Office Open XML workbook in a ZIP archive (`ZIPWriter`), with the
 /// sheets `Summary`, `Candidates`, `Seats` and `Protected`.
 ///
 /// Cells are typed: text is an inline string (`t="inlineStr"`, so text that looks like a
@@ -10,9 +7,9 @@ import ZIPFoundation
 /// widths, and (tables) an autofilter. A table longer than Excel's 1,048,576 rows continues on
 /// `Seats 2`, `Seats 3`, ...
 ///
-/// Every part streams through `XMLStreamWriter` into a spool (a ZIP entry's size must be known
-/// before its data), then from the spool into the archive; with the command layer's file spool
-/// no sheet is ever held in memory whole.
+/// Every part streams through `XMLStreamWriter` and zlib into a spool (a ZIP entry's sizes must
+/// be known before its data), then from the spool into the archive; with the command layer's
+/// file spool no sheet is ever held in memory whole.
 public enum XLSXRenderer {
     /// One part of the package: its path and a generator that writes it in steps.
     struct Part {
@@ -21,15 +18,31 @@ public enum XLSXRenderer {
         var make: () -> (XMLStreamWriter) -> Bool
     }
 
-    /// Writes every part into `archive` (created by the caller, on disk or in memory), each
-    /// through `spool`.
+    /// Writes the workbook into `sink`, each part compressed through `spool`.
     public static func render(
-        _ document: ReportDocument, into archive: Archive, spool: XLSXSpool = MemorySpool(),
-        maxRowsPerSheet: Int = ReportTable.excelMaxRows
+        _ document: ReportDocument, spool: XLSXSpool = MemorySpool(),
+        maxRowsPerSheet: Int = ReportTable.excelMaxRows, sink: (ArraySlice<UInt8>) throws -> Void
     ) throws(SeatSweepError) {
-        let date = Date(timeIntervalSince1970: TimeInterval(document.generatedAt.seconds))
-        for part in parts(document, maxRowsPerSheet: maxRowsPerSheet) {
-            try add(part, to: archive, spool: spool, modificationDate: date)
+        var zip = ZIPWriter(modified: document.generatedAt)
+        do {
+            for part in parts(document, maxRowsPerSheet: maxRowsPerSheet) {
+                try zip.add(part.path, spool: spool, sink: sink) { write in
+                    let writer = XMLStreamWriter()
+                    let step = part.make()
+                    var steps = 0
+                    while step(writer) {
+                        steps += 1
+                        if steps % 256 == 0 { try writer.drain(into: write) }
+                    }
+                    try writer.drain(into: write)
+                    try writer.finish(part.path)
+                }
+            }
+            try zip.finish(sink: sink)
+        } catch let error as SeatSweepError {
+            throw error
+        } catch {
+            throw SeatSweepError("cannot write the workbook (\(error))")
         }
     }
 
@@ -39,7 +52,7 @@ public enum XLSXRenderer {
     {
         var out: [(String, [UInt8])] = []
         for part in parts(document, maxRowsPerSheet: maxRowsPerSheet) {
-            let writer = try XMLStreamWriter()
+            let writer = XMLStreamWriter()
             let step = part.make()
             var bytes: [UInt8] = []
             while step(writer) {}
@@ -308,7 +321,7 @@ public enum XLSXRenderer {
             if next < sheet.rows.upperBound {
                 row(
                     w, number: next - sheet.rows.lowerBound + 2, cells: table.row(next),
-                    bold: table.boldRows.contains(next), letters: letters)
+                    bold: table.isBold(next), letters: letters)
                 next += 1
                 return true
             }
@@ -415,36 +428,4 @@ public enum XLSXRenderer {
         w.raw(token: value)
         w.raw("</v></c>")
     }
-
-    /// Adds one part as a deflated ZIP entry: generated into the spool, then copied from it as
-    /// ZIPFoundation asks for chunks.
-    static func add(_ part: Part, to archive: Archive, spool: XLSXSpool, modificationDate: Date)
-        throws(SeatSweepError)
-    {
-        do {
-            try spool.reset()
-            let writer = try XMLStreamWriter()
-            let step = part.make()
-            var steps = 0
-            while step(writer) {
-                steps += 1
-                if steps % 256 == 0 { try writer.drain(into: spool.append) }
-            }
-            try writer.drain(into: spool.append)
-            try writer.finish(part.path)
-            try archive.addEntry(
-                with: part.path, type: .file, uncompressedSize: spool.size, modificationDate: modificationDate,
-                permissions: 0o600, compressionMethod: .deflate, bufferSize: chunkSize
-            ) { position, length in
-                try spool.read(at: position, count: length)
-            }
-        } catch let error as SeatSweepError {
-            throw error
-        } catch {
-            throw SeatSweepError("cannot write \(part.path) into the workbook (\(error))")
-        }
-    }
-
-    /// Bytes per chunk handed to the compressor.
-    static let chunkSize = 1 << 18
 }

@@ -1,7 +1,6 @@
-import Foundation
-
-/// Scratch storage for one workbook part while it is generated: a ZIP entry's size must be
-/// known before its data, so each part is written here once, then copied into the archive.
+/// Scratch storage for one workbook part's compressed bytes while it is generated: a ZIP entry's
+/// sizes must be known before its data, so each part is written here once, then copied into the
+/// archive.
 ///
 /// The command layer uses a temporary file (`seatsweep`'s `FileSpool`), so a million-row sheet
 /// never sits in memory; tests use `MemorySpool`.
@@ -13,7 +12,7 @@ public protocol XLSXSpool: AnyObject {
     /// Bytes held.
     var size: Int64 { get }
     /// Up to `count` bytes starting at `offset`.
-    func read(at offset: Int64, count: Int) throws -> Data
+    func read(at offset: Int64, count: Int) throws -> [UInt8]
 }
 
 /// A spool in memory, for tests and small workbooks.
@@ -28,8 +27,8 @@ public final class MemorySpool: XLSXSpool {
 
     public var size: Int64 { Int64(bytes.count) }
 
-    public func read(at offset: Int64, count: Int) -> Data {
+    public func read(at offset: Int64, count: Int) -> [UInt8] {
         let start = Int(offset)
-        return Data(bytes[start..<min(bytes.count, start + count)])
+        return Array(bytes[start..<min(bytes.count, start + count)])
     }
 }

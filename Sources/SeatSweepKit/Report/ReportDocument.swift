@@ -377,6 +377,8 @@ extension ReportDocument {
         let findingOfAction: [Int32]
         /// Per plan action: the index of its account in the directory, or -1.
         let accountOfAction: [Int32]
+        /// Per input: its path, clean, for evidence cells.
+        let paths: [String]
 
         /// Links actions, accounts and findings: the actions are grouped by account id (reusing
         /// the plan's strings), then the candidate seats are walked in account order, so only
@@ -423,6 +425,7 @@ extension ReportDocument {
             self.actionOfFinding = actionOfFinding
             self.findingOfAction = findingOfAction
             self.accountOfAction = accountOfAction
+            paths = result.directory.inputs.map { ReportText.clean($0.path) }
         }
 
         /// Binary search: findings are in (account, seat) order.
@@ -462,7 +465,7 @@ extension ReportDocument {
         }
 
         func email(_ account: Account) -> String {
-            guard !account.email.isEmpty else { return "" }
+            guard account.hasEmail else { return "" }
             return redactor.map { $0.email(accountId: account.id) } ?? ReportText.clean(account.email)
         }
 
@@ -473,7 +476,7 @@ extension ReportDocument {
 
         /// Our own text that may quote the account's e-mail (a policy pattern it matched).
         func personal(_ text: String, _ account: Account) -> String {
-            guard let redactor, !account.email.isEmpty,
+            guard let redactor, account.hasEmail,
                 text.range(of: account.email, options: .caseInsensitive) != nil
             else { return ReportText.clean(text) }
             return ReportText.clean(
@@ -482,7 +485,7 @@ extension ReportDocument {
         }
 
         func evidence(_ ref: SourceRef) -> String {
-            ReportText.clean(directory.path(of: ref)) + ":\(ref.line)"
+            paths[Int(ref.input)] + ":" + String(ref.line)
         }
 
         static func lastActiveCell(_ value: LastActive) -> ReportCell {

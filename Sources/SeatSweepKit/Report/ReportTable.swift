@@ -60,6 +60,10 @@ public struct ReportTable: Sendable {
     /// Data row `index` (0-based, header excluded), one cell per column.
     public func row(_ index: Int) -> [ReportCell] { rowAt(index) }
 
+    /// Whether data row `index` is bold (only the Summary sheet has such rows: no hashing for
+    /// the million-row tables).
+    public func isBold(_ index: Int) -> Bool { !boldRows.isEmpty && boldRows.contains(index) }
+
     /// The header texts.
     public var header: [String] { columns.map(\.title) }
 

@@ -9,7 +9,8 @@ import Testing
         ("=HYPERLINK(\"http://evil\")", "\"'=HYPERLINK(\"\"http://evil\"\")\""), ("+1", "'+1"), ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("plain", "plain"), ("a,b", "\"a,b\""),
         ("line\nbreak", "\"line\nbreak\""),
-        ("Zoë", "Zoë"), ("＝1+1", "'＝1+1"),
+        ("Zoë", "Zoë"), ("＝1+1", "'＝1+1"), ("＋1", "'＋1"), ("－1", "'－1"), ("＠x", "'＠x"), ("！x", "！x"),
+        ("\rx", "\"'\rx\""), ("", ""), ("x=1", "x=1"),
     ])
     func csvFields(input: String, expected: String) {
         #expect(CSVEscaping.field(input) == expected)

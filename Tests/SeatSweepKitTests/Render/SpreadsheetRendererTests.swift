@@ -31,8 +31,8 @@ import ZIPFoundation
             try ReportFixtures.xml2003(ReportDocument(try ReportFixtures.sample())), "report-directory.xml")
     }
 
-    /// The archive ZIPFoundation writes (two passes per part) holds exactly the bytes a single
-    /// in-memory pass makes.
+    /// The archive (each part deflated through a spool) holds exactly the bytes a single
+    /// in-memory pass makes, as ZIPFoundation reads them back (checking each CRC-32).
     @Test func streamedPartsEqualInMemoryParts() throws {
         let document = ReportDocument(try ReportFixtures.hostile())
         let entries = try ReportFixtures.xlsxEntries(document, maxRowsPerSheet: 5)

@@ -56,7 +56,14 @@ enum ReportFixtures {
 
     /// The text of every cell of `table`, row by row, header first.
     static func texts(_ table: ReportTable) -> [[String]] {
-        [table.header] + (0..<table.count).map { table.row($0).map(UsersCSVRenderer.text) }
+        [table.header]
+            + (0..<table.count).map {
+                table.row($0).map { cell in
+                    var bytes: [UInt8] = []
+                    UsersCSVRenderer.append(cell, to: &bytes)
+                    return String(decoding: bytes, as: UTF8.self)
+                }
+            }
     }
 
     /// The entries of an xlsx archive, path to bytes.
@@ -70,14 +77,13 @@ enum ReportFixtures {
         return out
     }
 
-    /// Renders an xlsx into an in-memory archive and returns its parts, read back with ZIPFoundation.
+    /// Renders an xlsx in memory and returns its parts, read back with ZIPFoundation.
     static func xlsxEntries(_ document: ReportDocument, maxRowsPerSheet: Int = ReportTable.excelMaxRows) throws
         -> [String: [UInt8]]
     {
-        let archive = try Archive(accessMode: .create)
-        try XLSXRenderer.render(document, into: archive, maxRowsPerSheet: maxRowsPerSheet)
-        let data = archive.data!
-        return try entries(try Archive(data: data, accessMode: .read))
+        var bytes: [UInt8] = []
+        try XLSXRenderer.render(document, maxRowsPerSheet: maxRowsPerSheet) { bytes += $0 }
+        return try entries(try Archive(data: Data(bytes), accessMode: .read))
     }
 
     static func xml2003(_ document: ReportDocument, maxRowsPerSheet: Int = ReportTable.excelMaxRows) throws
