@@ -83,4 +83,44 @@ import ZIPFoundation
         }
         #expect(run.stdout.split(separator: "\n").map(String.init) == expected)
     }
+
+    struct Stop: Error {}
+
+    /// A spool that fails once it holds more than `limit` bytes, like a full disk.
+    final class FullSpool: XLSXSpool {
+        let inner = MemorySpool()
+        let limit: Int64
+        init(limit: Int64) { self.limit = limit }
+        func reset() throws { inner.reset() }
+        func append(_ bytes: ArraySlice<UInt8>) throws {
+            guard inner.size + Int64(bytes.count) <= limit else { throw Stop() }
+            inner.append(bytes)
+        }
+        var size: Int64 { inner.size }
+        func read(at offset: Int64, count: Int) throws -> [UInt8] { inner.read(at: offset, count: count) }
+    }
+
+    /// Compression runs on its own thread: a failure on either side ends the entry with that
+    /// error (and nothing hangs).
+    @Test func failuresOnEitherSideEndTheEntry() throws {
+        var zip = ZIPWriter(modified: Self.modified)
+        var out: [UInt8] = []
+        let big = Self.files()[2].1
+        #expect(throws: Stop.self) {
+            try zip.add("a.xml", spool: MemorySpool(), sink: { out += $0 }) { write in
+                try write(big[0..<100_000])
+                throw Stop()
+            }
+        }
+        #expect(throws: Stop.self) {
+            try zip.add("b.xml", spool: FullSpool(limit: 50_000), sink: { out += $0 }) { write in
+                var rest = big[...]
+                while !rest.isEmpty {
+                    try write(rest.prefix(10_000))
+                    rest = rest.dropFirst(10_000)
+                }
+            }
+        }
+        #expect(out.isEmpty)
+    }
 }

@@ -6,7 +6,7 @@
 /// become entities, and characters XML 1.0 forbids (U+0007, U+FFFE, ...) become U+FFFD, so they
 /// are never written raw. Element and attribute names are literals (`StaticString`): seatsweep
 /// never takes a name from its inputs. The output is byte for byte what libxml2's
-/// `xmlTextWriter` wrote for the same calls (the writer this one replaced, at a fifth of its cost).
+/// `xmlTextWriter` wrote for the same calls (the writer this one replaced).
 public final class XMLStreamWriter {
     // Unchecked: a writer is used by one thread at a time, and dynamic exclusivity checks on
     // every append cost a fifth of the writing time.

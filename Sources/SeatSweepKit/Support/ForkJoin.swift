@@ -90,3 +90,74 @@ final class BackgroundTask<Value: Sendable>: @unchecked Sendable {
         return result
     }
 }
+
+/// Hands chunks to a consumer running on its own thread, a few at a time, so producing the next
+/// chunk overlaps consuming the last one (a worksheet is written on one core while zlib
+/// compresses it on the other). The consumer's first error stops it and is rethrown by `push`
+/// or `finish`.
+final class ChunkPipe: @unchecked Sendable {
+    // @unchecked: `queue`, `closed`, `finished` and `failure` are only touched while holding
+    // `condition`; `consume` runs only on the pipe's thread.
+    private let condition = NSCondition()
+    private var queue: [[UInt8]] = []
+    private var closed = false
+    private var finished = false
+    private var failure: (any Error)?
+    private let consume: ([UInt8]) throws -> Void
+    private let depth: Int
+
+    /// Starts the consumer's thread. `consume` may touch state the caller owns: the caller must
+    /// not touch it until `finish()` returns.
+    init(depth: Int = 4, _ consume: @escaping ([UInt8]) throws -> Void) {
+        self.consume = consume
+        self.depth = depth
+        let thread = Thread { [self] in run() }
+        thread.start()
+    }
+
+    /// Queues a copy of `chunk`, waiting while `depth` chunks are already queued.
+    func push(_ chunk: ArraySlice<UInt8>) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= depth && failure == nil { condition.wait() }
+        if let failure { throw failure }
+        queue.append(Array(chunk))
+        condition.broadcast()
+    }
+
+    /// Waits until every chunk is consumed and the thread has ended; rethrows its first error.
+    func finish() throws {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        let failure = failure
+        condition.unlock()
+        if let failure { throw failure }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !closed { condition.wait() }
+            if queue.isEmpty || failure != nil {
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let chunk = queue.removeFirst()
+            condition.broadcast()
+            condition.unlock()
+            do {
+                try consume(chunk)
+            } catch {
+                condition.lock()
+                failure = failure ?? error
+                queue.removeAll()
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+    }
+}
