@@ -1,4 +1,4 @@
-// libxml2, used for streaming XML reading (xmlTextReader: review workbooks) and schema
+// libxml2, used for streaming XML writing (xmlTextWriter), reading (xmlTextReader) and schema
 // validation in tests.
 #include <libxml/xmlversion.h>
 // Debian builds libxml2 with ICU, and libxml/encoding.h then includes the system's ICU headers.
@@ -6,6 +6,7 @@
 // not present in definition") in any Swift module that imports both. seatsweep never touches the
 // ICU fields of an encoding handler, so hide them.
 #undef LIBXML_ICU_ENABLED
+#include <libxml/xmlwriter.h>
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlreader.h>

@@ -28,7 +28,7 @@ public enum SpreadsheetML2003Renderer {
         _ document: ReportDocument, maxRowsPerSheet: Int = ReportTable.excelMaxRows,
         sink: (ArraySlice<UInt8>) throws -> Void
     ) throws {
-        let w = XMLStreamWriter()
+        let w = try XMLStreamWriter()
         w.startDocument()
         w.processingInstruction("mso-application", #"progid="Excel.Sheet""#)
         w.newline()

@@ -27,7 +27,7 @@ public enum XLSXRenderer {
         do {
             for part in parts(document, maxRowsPerSheet: maxRowsPerSheet) {
                 try zip.add(part.path, spool: spool, sink: sink) { write in
-                    let writer = XMLStreamWriter()
+                    let writer = try XMLStreamWriter()
                     let step = part.make()
                     var steps = 0
                     while step(writer) {
@@ -52,7 +52,7 @@ public enum XLSXRenderer {
     {
         var out: [(String, [UInt8])] = []
         for part in parts(document, maxRowsPerSheet: maxRowsPerSheet) {
-            let writer = XMLStreamWriter()
+            let writer = try XMLStreamWriter()
             let step = part.make()
             var bytes: [UInt8] = []
             while step(writer) {}

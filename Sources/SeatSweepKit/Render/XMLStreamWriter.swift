@@ -1,98 +1,117 @@
-/// The one XML writer, used for every xlsx part and the XML Spreadsheet 2003 file. No document
-/// tree is built: elements go out as they are written, into a byte buffer that the caller drains
-/// (`take()`, `drain(into:)`) as it goes.
+import CLibXML2
+
+/// The one XML writer: a streaming wrapper over libxml2's `xmlTextWriter`, used for every xlsx
+/// part and the XML Spreadsheet 2003 file. No document tree is built: elements go out as they
+/// are written, into a byte buffer that the caller drains (`take()`, `drain(into:)`) as it goes.
 ///
-/// Text and attribute values pass one escaping function, `XMLText.append`: markup characters
-/// become entities, and characters XML 1.0 forbids (U+0007, U+FFFE, ...) become U+FFFD, so they
-/// are never written raw. Element and attribute names are literals (`StaticString`): seatsweep
-/// never takes a name from its inputs. The output is byte for byte what libxml2's
-/// `xmlTextWriter` wrote for the same calls (the writer this one replaced).
+/// libxml2 escapes markup (`<`, `&`, quotes in attributes); every text and attribute value also
+/// passes `XMLText.legal`, so characters XML 1.0 forbids (U+0007, U+FFFE, ...) are replaced and
+/// never written raw. Errors from libxml2 are remembered and reported by `finish()`.
+///
+/// Consecutive `raw` pieces (the fixed markup around cell values, row after row) are gathered
+/// and handed to libxml2 as one write: the same bytes, for half the calls into libxml2.
 public final class XMLStreamWriter {
-    // Unchecked: a writer is used by one thread at a time, and dynamic exclusivity checks on
-    // every append cost a fifth of the writing time.
-    @exclusivity(unchecked) private var bytes = ByteBuffer()
-    /// Elements opened and not yet closed, innermost last.
-    @exclusivity(unchecked) private var open: [StaticString] = []
-    /// Whether the innermost start tag still waits for its `>` (attributes may follow).
-    @exclusivity(unchecked) private var startTagOpen = false
-    private var failure: String?
-
-    /// A writer whose output accumulates until taken.
-    public init() {}
-
-    private func append(_ literal: StaticString) { bytes.append(literal) }
-
-    /// Ends a start tag left open, before content.
-    @inline(__always) private func closeStartTag() {
-        if startTagOpen {
-            bytes.append(UInt8(ascii: ">"))
-            startTagOpen = false
-        }
+    /// Receives libxml2's output; a class so the C callback can reach it through a pointer.
+    private final class Output {
+        // Unchecked: one thread writes at a time, and a dynamic exclusivity check on each of
+        // libxml2's many small writes costs more than the write.
+        @exclusivity(unchecked) var bytes = ByteBuffer()
     }
 
-    /// `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` and a line break.
+    private let output = Output()
+    private let writer: xmlTextWriterPtr
+    private var failure: String?
+    /// `raw` markup not yet handed to libxml2.
+    @exclusivity(unchecked) private var markup = ByteBuffer(capacity: 1 << 12)
+
+    /// libxml2 must initialise its globals once before threads use it.
+    private static let libraryReady: Void = { xmlInitParser() }()
+
+    /// A writer whose output accumulates until taken.
+    public init() throws(SeatSweepError) {
+        _ = Self.libraryReady
+        let context = Unmanaged.passUnretained(output).toOpaque()
+        guard
+            let buffer = xmlOutputBufferCreateIO(
+                { context, chars, length in
+                    guard let context, let chars, length > 0 else { return 0 }
+                    let output = Unmanaged<XMLStreamWriter.Output>.fromOpaque(context).takeUnretainedValue()
+                    chars.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { bytes in
+                        output.bytes.append(UnsafeBufferPointer(start: bytes, count: Int(length)))
+                    }
+                    return length
+                }, { _ in 0 }, context, nil)
+        else { throw SeatSweepError("libxml2 could not create an output buffer (out of memory?)") }
+        guard let writer = xmlNewTextWriter(buffer) else {
+            xmlOutputBufferClose(buffer)
+            throw SeatSweepError("libxml2 could not create a text writer (out of memory?)")
+        }
+        self.writer = writer
+    }
+
+    deinit {
+        xmlFreeTextWriter(writer)  // also closes the output buffer
+    }
+
+    private func check(_ result: Int32, _ what: @autoclosure () -> String) {
+        if result < 0, failure == nil { failure = what() }
+    }
+
+    /// Writes the gathered `raw` markup (libxml2 first closes a start tag left open). Every call
+    /// other than `raw` and `newline` does this first, so the order of the output never changes.
+    private func writeMarkup() {
+        guard markup.count > 0 else { return }
+        let result = markup.withUnsafeBytes { bytes in
+            xmlTextWriterWriteRawLen(writer, bytes.baseAddress, Int32(bytes.count))
+        }
+        check(result, "markup")
+        markup.removeAll()
+    }
+
+    /// `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` and (libxml2 adds it) a line break.
     public func startDocument() {
-        append(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#)
-        bytes.append(UInt8(ascii: "\n"))
+        writeMarkup()
+        check(xmlTextWriterStartDocument(writer, "1.0", "UTF-8", "yes"), "start document")
     }
 
     /// A processing instruction such as `<?mso-application progid="Excel.Sheet"?>`.
     public func processingInstruction(_ target: StaticString, _ content: StaticString) {
-        closeStartTag()
-        append("<?")
-        append(target)
-        bytes.append(UInt8(ascii: " "))
-        append(content)
-        append("?>")
+        writeMarkup()
+        check(xmlTextWriterWritePI(writer, target.xmlChars, content.xmlChars), "processing instruction \(target)")
     }
 
     /// Opens element `name` (a qualified name such as `ss:Cell`); attributes follow, then content.
+    /// Names are literals: seatsweep never takes an element or attribute name from its inputs.
     public func start(_ name: StaticString) {
-        closeStartTag()
-        bytes.append(UInt8(ascii: "<"))
-        append(name)
-        open.append(name)
-        startTagOpen = true
+        writeMarkup()
+        check(xmlTextWriterStartElement(writer, name.xmlChars), "start <\(name)>")
     }
 
     /// An attribute of the element just started.
     public func attribute(_ name: StaticString, _ value: String) {
-        guard startTagOpen else {
-            failure = failure ?? "attribute \(name) outside a start tag"
-            return
-        }
-        bytes.append(UInt8(ascii: " "))
-        append(name)
-        append("=\"")
-        XMLText.append(value, attribute: true, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        writeMarkup()
+        let legal = XMLText.legal(value)
+        check(legal.withXMLChars { xmlTextWriterWriteAttribute(writer, name.xmlChars, $0) }, "attribute \(name)")
     }
 
-    /// An integer attribute.
+    /// An integer attribute (digits need no checking).
     public func attribute(_ name: StaticString, _ value: Int) {
-        attribute(name, String(value))
+        writeMarkup()
+        check(
+            String(value).withXMLChars { xmlTextWriterWriteAttribute(writer, name.xmlChars, $0) }, "attribute \(name)")
     }
 
     /// Escaped character data.
     public func text(_ value: String) {
-        closeStartTag()
-        XMLText.append(value, attribute: false, to: &bytes)
+        writeMarkup()
+        let legal = XMLText.legal(value)
+        check(legal.withXMLChars { xmlTextWriterWriteString(writer, $0) }, "text")
     }
 
     /// Closes the innermost open element (`<a/>` when it is empty).
     public func end() {
-        guard let name = open.popLast() else {
-            failure = failure ?? "end of an element that was never started"
-            return
-        }
-        if startTagOpen {
-            append("/>")
-            startTagOpen = false
-        } else {
-            append("</")
-            append(name)
-            bytes.append(UInt8(ascii: ">"))
-        }
+        writeMarkup()
+        check(xmlTextWriterEndElement(writer), "end element")
     }
 
     /// `<name>text</name>`.
@@ -102,11 +121,11 @@ public final class XMLStreamWriter {
         end()
     }
 
-    /// Literal markup, written as is (a start tag left open is closed first). For the fixed
-    /// parts of rows written millions of times; the values inside still go through `text`.
+    /// Literal markup, written as is (libxml2 first closes a start tag left open). For the
+    /// fixed parts of rows written millions of times, where an element call per tag costs more
+    /// than the row; the values inside still go through `text`.
     public func raw(_ markup: StaticString) {
-        closeStartTag()
-        append(markup)
+        self.markup.append(markup)
     }
 
     /// A cell reference or a number (`B12`, `46327`, `-3.5`) inside `raw` markup: only ASCII
@@ -116,109 +135,89 @@ public final class XMLStreamWriter {
             token.utf8.allSatisfy {
                 ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2E || $0 == 0x2D
             })
-        closeStartTag()
-        bytes.append(token)
+        markup.append(token)
     }
 
     /// A line break between elements, so files read (and diff) one row per line. Only call it
     /// where whitespace is insignificant: after an end tag.
     public func newline() {
-        closeStartTag()
-        bytes.append(UInt8(ascii: "\n"))
+        markup.append(UInt8(ascii: "\n"))
     }
 
-    /// Closes every open element and ends the document with a line break.
+    /// Closes every open element, ends the document and flushes.
     public func endDocument() {
-        while !open.isEmpty { end() }
-        bytes.append(UInt8(ascii: "\n"))
+        writeMarkup()
+        check(xmlTextWriterEndDocument(writer), "end document")
+        flush()
     }
 
-    /// Bytes written and not yet taken.
-    public var pendingCount: Int { bytes.count }
+    /// Pushes libxml2's internal buffer into ours.
+    public func flush() {
+        writeMarkup()
+        check(xmlTextWriterFlush(writer), "flush")
+    }
 
-    /// Hands over every byte written so far.
+    /// Bytes written and not yet taken (after `flush()`).
+    public var pendingCount: Int { output.bytes.count }
+
+    /// Flushes and hands over every byte written so far.
     public func take() -> [UInt8] {
-        defer { bytes.removeAll() }
-        return bytes.bytes
+        flush()
+        defer { output.bytes.removeAll() }
+        return output.bytes.bytes
     }
 
-    /// Passes the bytes written so far to `sink`.
+    /// Flushes and passes the bytes written so far to `sink`.
     public func drain(into sink: (ArraySlice<UInt8>) throws -> Void) throws {
-        guard bytes.count > 0 else { return }
-        try sink(bytes.bytes[...])
-        bytes.removeAll()
+        flush()
+        guard output.bytes.count > 0 else { return }
+        try sink(output.bytes.bytes[...])
+        output.bytes.removeAll()
     }
 
-    /// Throws if a call was out of place (an attribute after content, an end without a start)
-    /// or an element is still open: a bug in the renderer, never in the data.
+    /// Throws if libxml2 reported an error for any call so far.
     public func finish(_ what: String) throws(SeatSweepError) {
-        if failure == nil, !open.isEmpty { failure = "<\(open[open.count - 1])> is never closed" }
+        writeMarkup()
         if let failure {
-            throw SeatSweepError("could not write \(what) (\(failure))", hint: "this is a bug; please report it")
+            throw SeatSweepError(
+                "libxml2 failed to write \(what) (\(failure))", hint: "this is a bug; please report it")
         }
     }
 }
 
-/// XML 1.0 text rules: the one escaping function for everything `XMLStreamWriter` writes.
+/// XML 1.0 text rules, shared by everything `XMLStreamWriter` writes.
 public enum XMLText {
-    /// Appends `text` to `out` as XML character data (`attribute: false`) or as the value of a
-    /// double-quoted attribute: `&`, `<`, `>`, `"` become entities and a carriage return `&#13;`;
-    /// in attributes tab and line feed also become `&#9;` and `&#10;` (attribute values are
-    /// normalised otherwise). Characters XML 1.0 forbids become U+FFFD.
-    /// Example: text `a<b\u{7}` is written `a&lt;b�`.
-    static func append(_ text: String, attribute: Bool, to out: inout ByteBuffer) {
-        if let done: Void = text.utf8.withContiguousStorageIfAvailable({ append($0, attribute: attribute, to: &out) }) {
-            return done
+    /// `text` with every character XML 1.0 does not allow replaced by U+FFFD. Allowed:
+    /// tab, line feed, carriage return, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF.
+    /// Example: `legal("a\u{7}b")` is `"a\u{FFFD}b"`.
+    public static func legal(_ text: String) -> String {
+        guard mayNeedReplacing(text) else { return text }
+        var scalars = String.UnicodeScalarView()
+        var changed = false
+        for scalar in text.unicodeScalars {
+            if isAllowed(scalar) {
+                scalars.append(scalar)
+            } else {
+                scalars.append("\u{FFFD}")
+                changed = true
+            }
         }
-        var copy = text
-        copy.withUTF8 { append($0, attribute: attribute, to: &out) }
+        return changed ? String(scalars) : text
     }
 
-    /// `append` over UTF-8 bytes. Runs of bytes that need nothing are copied whole.
-    static func append(_ s: UnsafeBufferPointer<UInt8>, attribute: Bool, to out: inout ByteBuffer) {
-        let n = s.count
-        var run = 0
-        var i = 0
-        func flush(_ end: Int) {
-            if end > run { out.append(UnsafeBufferPointer(rebasing: s[run..<end])) }
-        }
-        while i < n {
-            let b = s[i]
-            // Only `"`, `&`, `<`, `>`, controls and 0xEF (the lead byte of U+FFFE and U+FFFF) matter.
-            if b >= 0x3F ? b != 0xEF : (b >= 0x20 && b != 0x22 && b != 0x26 && b != 0x3C && b != 0x3E) {
-                i += 1
-                continue
+    /// Whether `text` holds a byte that may start a forbidden character: a C0 control other than
+    /// tab and line breaks, or 0xEF (U+FFFE and U+FFFF are EF BF BE and EF BF BF).
+    static func mayNeedReplacing(_ text: String) -> Bool {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            for byte in bytes where byte < 0x20 || byte == 0xEF {
+                if byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
+                return true
             }
-            let replacement: StaticString
-            var width = 1
-            switch b {
-            case 0x22: replacement = "&quot;"
-            case 0x26: replacement = "&amp;"
-            case 0x3C: replacement = "&lt;"
-            case 0x3E: replacement = "&gt;"
-            case 0x0D: replacement = "&#13;"
-            case 0x09, 0x0A:
-                guard attribute else {
-                    i += 1
-                    continue
-                }
-                replacement = b == 0x09 ? "&#9;" : "&#10;"
-            case 0xEF:
-                guard i + 2 < n, s[i + 1] == 0xBF, s[i + 2] == 0xBE || s[i + 2] == 0xBF else {
-                    i += 1
-                    continue
-                }
-                replacement = "\u{FFFD}"
-                width = 3
-            default:  // another C0 control
-                replacement = "\u{FFFD}"
-            }
-            flush(i)
-            out.append(replacement)
-            i += width
-            run = i
+            return false
         }
-        flush(n)
+        if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
+        var copy = text
+        return copy.withUTF8(scan)
     }
 
     /// Whether XML 1.0's `Char` production allows `scalar`.
@@ -226,6 +225,23 @@ public enum XMLText {
         switch scalar.value {
         case 0x09, 0x0A, 0x0D, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
         default: return false
+        }
+    }
+}
+
+extension StaticString {
+    /// The literal as libxml2's `xmlChar` pointer. Swift emits string literals NUL-terminated.
+    fileprivate var xmlChars: UnsafePointer<xmlChar> {
+        assert(hasPointerRepresentation && utf8Start[utf8CodeUnitCount] == 0)
+        return utf8Start
+    }
+}
+
+extension String {
+    /// Calls `body` with the string as a NUL-terminated `xmlChar` (UTF-8) pointer.
+    fileprivate func withXMLChars<R>(_ body: (UnsafePointer<xmlChar>) -> R) -> R {
+        withCString { pointer in
+            pointer.withMemoryRebound(to: xmlChar.self, capacity: utf8.count + 1, body)
         }
     }
 }

@@ -1,6 +1,6 @@
 /// An append-only byte buffer for writers that emit millions of small pieces (markup around
-/// cell values): a plain memory copy per piece, without the uniqueness and capacity bookkeeping
-/// of `[UInt8].append(contentsOf:)`. The writer drains it into its sink as it fills.
+/// cell values, libxml2's output): a plain memory copy per piece, without the uniqueness and
+/// capacity bookkeeping of `[UInt8].append(contentsOf:)`. The writer drains it as it fills.
 struct ByteBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
@@ -46,6 +46,11 @@ struct ByteBuffer: ~Copyable {
         if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
             for byte in text.utf8 { append(byte) }
         }
+    }
+
+    /// Calls `body` with the bytes held.
+    func withUnsafeBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
     }
 
     /// The bytes held, as a new array.

@@ -2,10 +2,10 @@ import Testing
 
 @testable import SeatSweepKit
 
-/// The streaming XML writer: escaping, illegal characters, streaming output.
+/// The libxml2 streaming writer: escaping, illegal characters, streaming output.
 @Suite struct XMLStreamWriterTests {
     @Test func escapesAndReplacesIllegalCharacters() throws {
-        let w = XMLStreamWriter()
+        let w = try XMLStreamWriter()
         w.startDocument()
         w.start("r")
         w.attribute("a", "q\"<&>\u{07}")
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func outputStreamsInPieces() throws {
-        let w = XMLStreamWriter()
+        let w = try XMLStreamWriter()
         w.startDocument()
         w.start("rows")
         var chunks: [[UInt8]] = []
@@ -36,5 +36,26 @@ import Testing
         let whole = chunks.joined()
         #expect(SchemaValidator.isWellFormed(Array(whole)))
         #expect(ReportFixtures.string(Array(whole)).hasSuffix("</rows>\n"))
+    }
+
+    /// `raw` pieces are gathered and written in one call; the bytes are as if written one by one.
+    @Test func gatheredMarkupKeepsItsPlace() throws {
+        let w = try XMLStreamWriter()
+        w.start("a")
+        w.attribute("k", "v")
+        w.raw("x")
+        w.raw(token: "B12")
+        w.newline()
+        w.start("b")
+        w.end()
+        w.raw("<c>")
+        w.text("1 < 2")
+        w.raw("</c>")
+        w.start("d")
+        w.newline()
+        w.end()
+        w.end()
+        try w.finish("test")
+        #expect(ReportFixtures.string(w.take()) == "<a k=\"v\">xB12\n<b/><c>1 &lt; 2</c><d>\n</d></a>")
     }
 }
