@@ -205,9 +205,11 @@ struct CSVExportReader {
                         }
                     },
                 ])
-                let (firstResult, firstLog) = firstSlot.value!
+                // Taken out of the slots, so each half's accounts are uniquely owned and the
+                // merge below appends and shifts in place rather than copying half a million.
+                let (firstResult, firstLog) = firstSlot.take()!
                 diagnostics.append(contentsOf: firstLog)
-                var head = try firstResult.get()
+                var head = try (consume firstResult).get()
                 guard head.endOffset == middle else {
                     // The middle line break was inside a quoted cell: read on from where the first half stopped.
                     let rest = try readRows(
@@ -216,11 +218,11 @@ struct CSVExportReader {
                     merge(rest, into: &head, plan: plan, diagnostics: &diagnostics)
                     return head
                 }
-                var (secondResult, secondLog) = secondSlot.value!
+                var (secondResult, secondLog) = secondSlot.take()!
                 secondLog.shiftLines(in: path, by: head.endLine - 1)
                 diagnostics.append(contentsOf: secondLog)
                 var tail: Part
-                switch secondResult {
+                switch consume secondResult {
                 case .success(let part): tail = part
                 case .failure(var error):
                     if error.location?.path == path, let line = error.location?.line, line > 0 {

@@ -53,6 +53,13 @@ final class ForkJoinSlot<Value>: @unchecked Sendable {
     // @unchecked: written by exactly one job, read only after the join.
     var value: Value?
     init() {}
+
+    /// Moves the value out, so the caller holds the only reference (its arrays can then be
+    /// mutated in place instead of copied).
+    func take() -> Value? {
+        defer { value = nil }
+        return value.take()
+    }
 }
 
 /// Carries a value that is not `Sendable` (such as a buffer pointer) into forked jobs that only read it.
