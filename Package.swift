@@ -56,7 +56,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "seatsweep-bench",
-            dependencies: ["SeatSweepKit"]
+            dependencies: ["SeatSweepKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "SeatSweepKitTests",

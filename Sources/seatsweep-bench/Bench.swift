@@ -1,54 +1,79 @@
+import ArgumentParser
 import Foundation
 
 /// seatsweep-bench: generates deterministic synthetic exports and times `seatsweep audit` on them
 /// against a polars script (and pandas, for reference) computing the same counts, in one run.
-///
-///     seatsweep-bench generate N FILE [--api]
-///     seatsweep-bench run --seatsweep PATH --python PATH --work DIR [--sizes 10000,100000,1000000] [--runs 3]
-///                         [--all-formats] [--pandas-max N]
-struct Bench {
-    var seatsweep = ""
-    var python = ""
-    var work = "/tmp/seatsweep-bench"
-    var sizes = [10_000, 100_000, 1_000_000]
-    var runs = 3
-    var allFormats = false
-    var pandasMax = 100_000
-    var scripts = ""
+@main
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seatsweep-bench",
+        abstract: "Generate synthetic exports and time seatsweep against a polars script.",
+        subcommands: [GenerateCommand.self, RunCommand.self])
+}
 
-    static func main() throws {
-        var args = Array(CommandLine.arguments.dropFirst())
-        guard let command = args.first else { throw BenchError("usage: seatsweep-bench generate|run ...") }
-        args.removeFirst()
-        if command == "generate" {
-            guard args.count >= 2, let n = Int(args[0]) else { throw BenchError("usage: generate N FILE [--api]") }
-            var g = Generator()
-            if args.contains("--api") {
-                try g.writeAPIDump(count: n, to: args[1])
-            } else {
-                try g.writeDirectoryCSV(count: n, to: args[1])
-            }
-            return
+/// `seatsweep-bench generate N FILE [--api]`.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate", abstract: "Write a deterministic directory export (or, with --api, an API dump).")
+
+    @Argument(help: "How many accounts.") var count: Int
+    @Argument(help: "Where to write it.") var file: String
+    @Flag(help: "Write a users-search API dump instead of a CSV export.") var api = false
+
+    func run() throws {
+        var g = Generator()
+        if api {
+            try g.writeAPIDump(count: count, to: file)
+        } else {
+            try g.writeDirectoryCSV(count: count, to: file)
         }
-        var bench = Bench()
-        var i = 0
-        while i < args.count {
-            let value = i + 1 < args.count ? args[i + 1] : ""
-            switch args[i] {
-            case "--seatsweep": bench.seatsweep = value; i += 1
-            case "--python": bench.python = value; i += 1
-            case "--work": bench.work = value; i += 1
-            case "--scripts": bench.scripts = value; i += 1
-            case "--sizes": bench.sizes = value.split(separator: ",").compactMap { Int($0) }; i += 1
-            case "--runs": bench.runs = Int(value) ?? 3; i += 1
-            case "--pandas-max": bench.pandasMax = Int(value) ?? 0; i += 1
-            case "--all-formats": bench.allFormats = true
-            default: throw BenchError("unknown option \(args[i])")
-            }
-            i += 1
-        }
-        try bench.run()
     }
+}
+
+/// `seatsweep-bench run --seatsweep PATH --python PATH --scripts DIR [--work DIR] [--sizes LIST] ...`.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Time seatsweep against the polars script and print the table.")
+
+    @Option(help: "The seatsweep binary (a release build).") var seatsweep: String
+    @Option(help: "A Python with polars and pandas.") var python: String
+    @Option(help: "The folder holding audit_polars.py and audit_pandas.py.") var scripts: String
+    @Option(help: "Where inputs and outputs go.") var work = "/tmp/seatsweep-bench"
+    @Option(
+        help: "Account counts, comma-separated.",
+        transform: { text in
+            try text.split(separator: ",").map { part in
+                guard let n = Int(part), n > 0 else { throw ValidationError("--sizes: '\(part)' is not a count") }
+                return n
+            }
+        })
+    var sizes = [10_000, 100_000, 1_000_000]
+    @Option(help: "Runs per measurement (the median is reported).") var runs = 3
+    @Flag(help: "Also time an audit writing every report format.") var allFormats = false
+    @Option(help: "Run the pandas script up to this many accounts.") var pandasMax = 100_000
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+    }
+
+    func run() throws {
+        try Bench(
+            seatsweep: seatsweep, python: python, work: work, sizes: sizes, runs: runs, allFormats: allFormats,
+            pandasMax: pandasMax, scripts: scripts
+        ).run()
+    }
+}
+
+/// One benchmark run's settings, and the run itself.
+struct Bench {
+    var seatsweep: String
+    var python: String
+    var work: String
+    var sizes: [Int]
+    var runs: Int
+    var allFormats: Bool
+    var pandasMax: Int
+    var scripts: String
 
     func input(_ n: Int, api: Bool = false) throws -> String {
         let path = "\(work)/\(api ? "api" : "directory")-\(n).\(api ? "json" : "csv")"
@@ -164,11 +189,4 @@ struct Bench {
             throw BenchError("counts disagree at \(size) accounts:\n seatsweep \(ours)\n baseline  \(theirs)")
         }
     }
-}
-
-do {
-    try Bench.main()
-} catch {
-    FileHandle.standardError.write(Data("seatsweep-bench: \(error)\n".utf8))
-    exit(1)
 }
