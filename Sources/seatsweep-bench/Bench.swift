@@ -138,8 +138,10 @@ struct Bench {
                             [seatsweep, "audit", file, "--as-of", Generator.asOf, "--out", out + "-all"],
                             stdoutPath: "\(work)/all.out"))
                 }
+                guard all.allSatisfy({ $0.status == 0 }) else {
+                    throw BenchError("an all-formats run failed at \(n) accounts (\(all.map(\.status)))")
+                }
                 let a = median(all)
-                guard a.status == 0 else { throw BenchError("all-formats run failed at \(n)") }
                 rows.append(Row(name: "audit, all formats (vs json)", accounts: n, m: a, baseline: m))
             }
         }
@@ -153,6 +155,9 @@ struct Bench {
                         seatsweep, "audit", api, "--as-of", Generator.asOf, "--out", "\(work)/out-api", "--format",
                         "json",
                     ], stdoutPath: "\(work)/api.out"))
+        }
+        guard apiRuns.allSatisfy({ $0.status == 0 }) else {
+            throw BenchError("an API-dump run failed (\(apiRuns.map(\.status)))")
         }
         rows.append(Row(name: "audit of an API dump, json", accounts: apiN, m: median(apiRuns), baseline: nil))
 
