@@ -11,18 +11,6 @@ import Testing
 /// planned state without removing any membership twice. The seed is printed; set
 /// `SEATSWEEP_KILL_SEED` to replay a run.
 @Suite struct KillResumeTests {
-    /// SplitMix64: small, seedable, good enough to pick kill points.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Where a kill lands.
     enum Moment: String, CaseIterable {
         /// The request reaches the server but is lost before it takes effect.
@@ -124,7 +112,7 @@ import Testing
             ProcessInfo.processInfo.environment["SEATSWEEP_KILL_SEED"].flatMap { UInt64($0) }
             ?? UInt64.random(in: 1...UInt64(Int64.max))
         print("KillResumeTests seed: \(seed) (replay with SEATSWEEP_KILL_SEED=\(seed))")
-        var rng = SeededGenerator(state: seed)
+        var rng = SplitMix64(seed: seed)
         let scratch = try Scratch()
         defer { scratch.remove() }
         let csv = scratch.url.appendingPathComponent("export.csv")

@@ -79,20 +79,9 @@ import Testing
 /// Random cells of delimiters, quotes, line breaks, spaces and multi-byte characters, quoted as
 /// RFC 4180 says, always parse back to themselves (whatever falls on an 8-byte boundary).
 @Suite struct CSVParserRoundTripTests {
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09])
     func randomCellsRoundTrip(delimiter: UInt8) throws {
-        var rng = Rng(state: 7 + UInt64(delimiter))
+        var rng = SplitMix64(seed: 7 + UInt64(delimiter))
         let alphabet = ["a", "b", "Z", "é", "😀", ",", ";", "\t", "\"", "\n", "\r\n", " ", "0", "x"]
         for _ in 0..<300 {
             let rows = (0..<Int(rng.next() % 5 + 1)).map { _ in
