@@ -171,38 +171,34 @@ struct CSVExportReader {
             while middle < end, bytes[middle] != 0x0A { middle += 1 }
             middle += 1
             if middle < end {
-                let shared = ForkJoinShared(value: (plan, start, middle, firstLine))
                 let firstSlot = ForkJoinSlot<(Swift.Result<Part, SeatSweepError>, DiagnosticLog)>()
                 let secondSlot = ForkJoinSlot<(Swift.Result<Part, SeatSweepError>, DiagnosticLog)>()
-                let readers = ForkJoinShared(value: self)
+                let shared = ForkJoinShared(value: (self, plan))
+                // Each half is read by a copy of this reader with storage of its own.
+                @Sendable func readHalf(
+                    from: Int, stopAt: Int?, firstLine: Int, reserveFor: Int?,
+                    into slot: ForkJoinSlot<(Swift.Result<Part, SeatSweepError>, DiagnosticLog)>
+                ) {
+                    let (base, plan) = shared.value
+                    var reader = base
+                    reader.storage = AccountStorage()
+                    var log = DiagnosticLog()
+                    do throws(SeatSweepError) {
+                        let part = try reader.readRows(
+                            plan, from: from, stopAt: stopAt, firstLine: firstLine, split: false,
+                            reserveFor: reserveFor, diagnostics: &log)
+                        slot.value = (.success(part), log)
+                    } catch {
+                        slot.value = (.failure(error), log)
+                    }
+                }
                 ForkJoin.run([
-                    {
-                        var reader = readers.value
-                        reader.storage = AccountStorage()
-                        var log = DiagnosticLog()
-                        let (plan, start, middle, firstLine) = shared.value
-                        do throws(SeatSweepError) {
-                            // Room for the whole file, so the second half appends without reallocating.
-                            let part = try reader.readRows(
-                                plan, from: start, stopAt: middle, firstLine: firstLine, split: false,
-                                reserveFor: reader.range.upperBound - start, diagnostics: &log)
-                            firstSlot.value = (.success(part), log)
-                        } catch {
-                            firstSlot.value = (.failure(error), log)
-                        }
+                    // Room for the whole file, so the second half appends without reallocating.
+                    { [middle] in
+                        readHalf(
+                            from: start, stopAt: middle, firstLine: firstLine, reserveFor: end - start, into: firstSlot)
                     },
-                    {
-                        var reader = readers.value
-                        reader.storage = AccountStorage()
-                        var log = DiagnosticLog()
-                        let (plan, _, middle, _) = shared.value
-                        do throws(SeatSweepError) {
-                            let part = try reader.readRows(
-                                plan, from: middle, stopAt: nil, firstLine: 1, split: false, diagnostics: &log)
-                            secondSlot.value = (.success(part), log)
-                        } catch {
-                            secondSlot.value = (.failure(error), log)
-                        }
+                    { [middle] in readHalf(from: middle, stopAt: nil, firstLine: 1, reserveFor: nil, into: secondSlot)
                     },
                 ])
                 // Taken out of the slots, so each half's accounts are uniquely owned and the
