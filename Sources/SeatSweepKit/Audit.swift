@@ -69,7 +69,9 @@ public struct Audit: Sendable {
         } else {
             (asOf, asOfSource) = (options.today, "today")
         }
-        let findings = InactivityAnalyzer(policy: options.policy, asOf: asOf).run(directory)
+        var analyzer = InactivityAnalyzer(policy: options.policy, asOf: asOf)
+        analyzer.parallelism = options.parallelism
+        let findings = analyzer.run(directory)
         options.stageEnded?("analyze")
         if findings.seatsActiveAfterAsOf > 0 {
             diagnostics.append(

@@ -16,33 +16,106 @@ public struct InactivityAnalyzer: Sendable {
         self.asOf = asOf
     }
 
+    /// Threads `run` may use, and the fewest accounts worth splitting between them.
+    public var parallelism = 1
+    public var parallelThreshold = 100_000
+
     public func run(_ directory: Directory) -> Findings {
         let accounts = directory.accounts
+        var part: Part
+        if parallelism > 1, accounts.count >= max(2, parallelThreshold) {
+            // Two halves of the accounts, each judged on its own thread, then joined in order:
+            // the result is the same as one pass over all of them.
+            let middle = accounts.count / 2
+            let first = ForkJoinSlot<Part>()
+            let second = ForkJoinSlot<Part>()
+            ForkJoin.run([
+                // The first half reserves room for all the verdicts, so the second appends in place.
+                { first.value = self.scan(accounts, 0..<middle, reserve: accounts.count) },
+                { second.value = self.scan(accounts, middle..<accounts.count, reserve: accounts.count - middle) },
+            ])
+            part = first.take()!
+            part.append(second.take()!)
+        } else {
+            part = scan(accounts, accounts.indices, reserve: accounts.count)
+        }
+        let groups = part.groups
+        let order = groups.indices.sorted {
+            (groups[$0].product, groups[$0].site) < (groups[$1].product, groups[$1].site)
+        }
+        var rank = [Int32](repeating: 0, count: groups.count)
+        for (position, g) in order.enumerated() { rank[g] = Int32(position) }
+        let seats = SeatFindings(
+            accounts: accounts, verdicts: part.verdicts, protectionIndex: part.protectionIndex,
+            protections: part.protectionTexts, policy: policy, asOf: asOf, groupRank: rank,
+            groupThreshold: part.thresholds)
+        return Findings(
+            asOf: asOf, policy: policy, seats: seats, protectedAccounts: part.protected,
+            groups: order.map { groups[$0] }, seatsActiveAfterAsOf: part.afterAsOf)
+    }
+
+    /// The verdicts and counts of a run of consecutive accounts.
+    private struct Part: Sendable {
         var verdicts: [SeatFindings.Verdict] = []
-        verdicts.reserveCapacity(accounts.count * 3)
-        var protectionIndex = [Int32](repeating: -1, count: accounts.count)
+        /// Per account of the run: its entry in `protectionTexts`, or -1.
+        var protectionIndex: [Int32] = []
         var protectionTexts: [String] = []
         var protected: [ProtectedAccount] = []
-        // Counts per (product, site), with the rule values that apply to them.
+        /// Counts per (product, site), in first-seen order, with the threshold of each.
         var groupIndex: [String: Int] = [:]
         var groups: [SeatGroupCounts] = []
         var thresholds: [Int] = []
+        var afterAsOf = 0
+
+        /// Appends the part that follows this one, renumbering its groups and protections.
+        mutating func append(_ next: Part) {
+            var renumber: [UInt16] = []
+            for (g, counts) in next.groups.enumerated() {
+                let key = counts.product + "\u{0}" + counts.site
+                if let found = groupIndex[key] {
+                    groups[found].add(counts)
+                    renumber.append(UInt16(found))
+                } else {
+                    groupIndex[key] = groups.count
+                    renumber.append(UInt16(groups.count))
+                    groups.append(counts)
+                    thresholds.append(next.thresholds[g])
+                }
+            }
+            let same = renumber.enumerated().allSatisfy { Int($1) == $0 }
+            verdicts.reserveCapacity(verdicts.count + next.verdicts.count)
+            for var verdict in next.verdicts {
+                if !same { verdict.group = renumber[Int(verdict.group)] }
+                verdicts.append(verdict)
+            }
+            let offset = Int32(protectionTexts.count)
+            protectionIndex.append(contentsOf: next.protectionIndex.lazy.map { $0 < 0 ? $0 : $0 + offset })
+            protectionTexts.append(contentsOf: next.protectionTexts)
+            protected.append(contentsOf: next.protected)
+            afterAsOf += next.afterAsOf
+        }
+    }
+
+    /// Judges the seats of `accounts[range]`, with room for the seats of `reserve` accounts.
+    private func scan(_ accounts: [Account], _ range: Range<Int>, reserve: Int) -> Part {
+        var part = Part()
+        part.verdicts.reserveCapacity(reserve * 3)
+        part.protectionIndex = [Int32](repeating: -1, count: range.count)
         // Seats carry the same few (product, site) strings over and over: remember them by their bits.
         var recent: [(key: RawSeatKey, group: Int)] = []
-        var afterAsOf = 0
-        for a in accounts.indices where accounts[a].seatCount > 0 {
+        for a in range where accounts[a].seatCount > 0 {
             let reasons = accounts.withUnsafeBufferPointer { protections($0[a]) }
             if !reasons.isEmpty {
-                protected.append(ProtectedAccount(account: a, reasons: reasons))
-                protectionIndex[a] = Int32(protectionTexts.count)
-                protectionTexts.append(reasons[0])
+                part.protected.append(ProtectedAccount(account: a, reasons: reasons))
+                part.protectionIndex[a - range.lowerBound] = Int32(part.protectionTexts.count)
+                part.protectionTexts.append(reasons[0])
             }
             let (billable, grace) = accounts.withUnsafeBufferPointer { ($0[a].isBillable, inGrace($0[a])) }
             guard billable else { continue }
             let isProtected = !reasons.isEmpty
-            let range = Int(accounts[a].seatRange.lowerBound)..<Int(accounts[a].seatRange.upperBound)
+            let seatRange = Int(accounts[a].seatRange.lowerBound)..<Int(accounts[a].seatRange.upperBound)
             accounts[a].storage.seats.withUnsafeBufferPointer { all in
-                let seats = UnsafeBufferPointer(rebasing: all[range])
+                let seats = UnsafeBufferPointer(rebasing: all[seatRange])
                 for s in seats.indices {
                     let raw = RawSeatKey(seats[s])
                     let g: Int
@@ -50,49 +123,39 @@ public struct InactivityAnalyzer: Sendable {
                         g = cached.group
                     } else {
                         let key = seats[s].product + "\u{0}" + seats[s].site
-                        if let found = groupIndex[key] {
+                        if let found = part.groupIndex[key] {
                             g = found
                         } else {
-                            g = groups.count
-                            groupIndex[key] = g
+                            g = part.groups.count
+                            part.groupIndex[key] = g
                             var counts = SeatGroupCounts(product: seats[s].product, site: seats[s].site)
                             counts.inScope = policy.includes(seats[s].product)
-                            groups.append(counts)
-                            thresholds.append(policy.threshold(for: seats[s].product))
+                            part.groups.append(counts)
+                            part.thresholds.append(policy.threshold(for: seats[s].product))
                         }
                         if recent.count < 32 { recent.append((raw, g)) }
                     }
                     let lastActive = seats[s].lastActive
-                    let (status, days) = judge(lastActive, threshold: thresholds[g], grace: grace)
-                    if case .on(let day) = lastActive, day > asOf { afterAsOf += 1 }
+                    let (status, days) = judge(lastActive, threshold: part.thresholds[g], grace: grace)
+                    if case .on(let day) = lastActive, day > asOf { part.afterAsOf += 1 }
                     let never = lastActive == .never
-                    let inScope = groups[g].inScope
+                    let inScope = part.groups[g].inScope
                     var flags: UInt8 = 0
                     if never { flags |= SeatFindings.Verdict.neverAccessed }
                     if inScope { flags |= SeatFindings.Verdict.inScope }
-                    verdicts.append(
+                    part.verdicts.append(
                         SeatFindings.Verdict(
                             account: Int32(a), seat: UInt16(clamping: s), status: status, flags: flags,
                             days: days.map { Int32(clamping: $0) } ?? Int32.min, group: UInt16(clamping: g)))
-                    groups[g].billable += 1
-                    if status == .inactive { groups[g].inactive += 1 }
-                    if never { groups[g].neverAccessed += 1 }
-                    if isProtected { groups[g].protected += 1 }
-                    if status == .inactive, !isProtected, inScope { groups[g].candidates += 1 }
+                    part.groups[g].billable += 1
+                    if status == .inactive { part.groups[g].inactive += 1 }
+                    if never { part.groups[g].neverAccessed += 1 }
+                    if isProtected { part.groups[g].protected += 1 }
+                    if status == .inactive, !isProtected, inScope { part.groups[g].candidates += 1 }
                 }
             }
         }
-        let order = groups.indices.sorted {
-            (groups[$0].product, groups[$0].site) < (groups[$1].product, groups[$1].site)
-        }
-        var rank = [Int32](repeating: 0, count: groups.count)
-        for (position, g) in order.enumerated() { rank[g] = Int32(position) }
-        let seats = SeatFindings(
-            accounts: accounts, verdicts: verdicts, protectionIndex: protectionIndex, protections: protectionTexts,
-            policy: policy, asOf: asOf, groupRank: rank, groupThreshold: thresholds)
-        return Findings(
-            asOf: asOf, policy: policy, seats: seats, protectedAccounts: protected, groups: order.map { groups[$0] },
-            seatsActiveAfterAsOf: afterAsOf)
+        return part
     }
 
     /// Active accounts of people hold billable seats; apps and JSM customers are not billed.
@@ -189,6 +252,17 @@ extension Account {
         let utf8 = email.utf8
         guard utf8.count >= suffix.count else { return false }
         return zip(utf8.suffix(suffix.count), suffix).allSatisfy { a, b in a | 0x20 == b | 0x20 }
+    }
+}
+
+extension SeatGroupCounts {
+    /// Adds the counts of the same (product, site) from another run of accounts.
+    fileprivate mutating func add(_ other: SeatGroupCounts) {
+        billable += other.billable
+        inactive += other.inactive
+        neverAccessed += other.neverAccessed
+        protected += other.protected
+        candidates += other.candidates
     }
 }
 

@@ -14,8 +14,13 @@ public struct AccountCollector: Sendable {
     /// appending a later part of a file costs no inserts unless something looks it up.
     private var index = IdIndex()
     private var indexed = 0
+    /// What `IdIndex.warm` loaded, kept only so the loads are not optimised away.
+    private var warmth: UInt64 = 0
 
     public init() {}
+
+    /// How many records `add(batch:)` is best given: enough for the memory loads to overlap.
+    static let batchSize = 32
 
     /// Reserves room for about `count` accounts.
     public mutating func reserve(_ count: Int) {
@@ -52,11 +57,35 @@ public struct AccountCollector: Sendable {
         _ record: consuming Account, at location: SourceLocation, expectRepeats: Bool, diagnostics: inout DiagnosticLog,
         describe: (SourceRef) -> String
     ) {
+        let hash = record.withIDBytes(IdIndex.hash)
+        add(
+            record, hash: hash, at: location, expectRepeats: expectRepeats, diagnostics: &diagnostics,
+            describe: describe)
+    }
+
+    /// Adds records in order, as `add` does one by one, but looks their ids up together first
+    /// (see `IdIndex.warm`): for a million new ids, most of the time `add` spends is waiting
+    /// on the index's memory. `lines` are the records' lines in `path`.
+    mutating func add(
+        batch records: [Account], lines: [Int], path: String, expectRepeats: Bool, diagnostics: inout DiagnosticLog,
+        describe: (SourceRef) -> String
+    ) {
         indexAll()
-        let (hash, found) = record.withIDBytes { bytes in
-            let hash = IdIndex.hash(bytes)
-            return (hash, position(of: bytes, hash: hash))
+        let hashes = records.map { $0.withIDBytes(IdIndex.hash) }
+        warmth ^= index.warm(hashes)
+        for i in records.indices {
+            add(
+                records[i], hash: hashes[i], at: SourceLocation(path: path, line: lines[i], column: 1),
+                expectRepeats: expectRepeats, diagnostics: &diagnostics, describe: describe)
         }
+    }
+
+    private mutating func add(
+        _ record: consuming Account, hash: UInt64, at location: SourceLocation, expectRepeats: Bool,
+        diagnostics: inout DiagnosticLog, describe: (SourceRef) -> String
+    ) {
+        indexAll()
+        let found = record.withIDBytes { bytes in position(of: bytes, hash: hash) }
         guard let existing = found else {
             index.insert(hash, position: accounts.count)
             accounts.append(record)
@@ -84,9 +113,17 @@ public struct AccountCollector: Sendable {
             return
         }
         indexAll()
-        // Usually no id repeats: append wholesale and index lazily.
-        let repeats = other.accounts.contains { record in
-            record.withIDBytes { bytes in position(of: bytes, hash: IdIndex.hash(bytes)) != nil }
+        // Usually no id repeats: append wholesale and index lazily. Looked up a batch at a time (see `add(batch:)`).
+        var repeats = false
+        var hashes: [UInt64] = []
+        for start in stride(from: 0, to: other.accounts.count, by: Self.batchSize) where !repeats {
+            let batch = other.accounts[start..<min(other.accounts.count, start + Self.batchSize)]
+            hashes.removeAll(keepingCapacity: true)
+            for record in batch { hashes.append(record.withIDBytes(IdIndex.hash)) }
+            warmth ^= index.warm(hashes)
+            repeats = zip(batch, hashes).contains { record, hash in
+                record.withIDBytes { bytes in position(of: bytes, hash: hash) != nil }
+            }
         }
         guard repeats else {
             accounts.append(contentsOf: other.accounts)

@@ -236,6 +236,16 @@ struct CSVExportReader {
         var part = Part()
         var raggedReported = false
         let expectRepeats = plan.groupName != nil
+        // Records are added to the collector a batch at a time (see `AccountCollector.add(batch:)`).
+        var waiting: [Account] = []
+        var waitingLines: [Int] = []
+        func addWaiting() {
+            part.collector.add(
+                batch: waiting, lines: waitingLines, path: path, expectRepeats: expectRepeats,
+                diagnostics: &diagnostics, describe: { "line \($0.line)" })
+            waiting.removeAll(keepingCapacity: true)
+            waitingLines.removeAll(keepingCapacity: true)
+        }
         var reported = start
         while parser.offset < (stopAt ?? end), try parser.next() {
             part.rows += 1
@@ -262,11 +272,11 @@ struct CSVExportReader {
                         at: SourceLocation(path: path, line: parser.recordLine, column: 1)))
             }
             guard let record = try readRow(parser, plan: plan, diagnostics: &diagnostics) else { continue }
-            part.collector.add(
-                record, at: SourceLocation(path: path, line: parser.recordLine, column: 1),
-                expectRepeats: expectRepeats, diagnostics: &diagnostics,
-                describe: { "line \($0.line)" })
+            waiting.append(record)
+            waitingLines.append(parser.recordLine)
+            if waiting.count == AccountCollector.batchSize { addWaiting() }
         }
+        addWaiting()
         part.endOffset = parser.offset
         part.endLine = parser.line
         progress?("reading \(path)", parser.offset - reported, range.count)

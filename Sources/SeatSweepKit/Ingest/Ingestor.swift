@@ -91,7 +91,7 @@ public struct Ingestor: Sendable {
             parallelism: parallelism, parallelThreshold: parallelThreshold, progress: progress, total: file.data.count)
         let outcome: Result<ReadResult, SeatSweepError> = file.data.withUnsafeBytes { raw in
             do throws(SeatSweepError) {
-                let decoded = try TextDecoder.decode(raw, path: file.path)
+                let decoded = try TextDecoder.decode(raw, path: file.path, parallelism: threads.parallelism)
                 phase?("validate")
                 if let transcoded = decoded.transcoded {
                     return .success(

@@ -18,8 +18,11 @@ public enum TextDecoder {
         public var transcoded: [UInt8]?
     }
 
-    /// Checks `bytes` and returns how to read them as UTF-8.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, path: String) throws(SeatSweepError) -> Decoded {
+    /// Checks `bytes` and returns how to read them as UTF-8, validating a large file on up to
+    /// `parallelism` threads.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, path: String, parallelism: Int = 1)
+        throws(SeatSweepError) -> Decoded
+    {
         let all = bytes.bindMemory(to: UInt8.self)
         if all.isEmpty {
             throw SeatSweepError(
@@ -35,7 +38,11 @@ public enum TextDecoder {
         let hasBOM = all.count >= 3 && all[0] == 0xEF && all[1] == 0xBB && all[2] == 0xBF
         let text = all[(hasBOM ? 3 : 0)...]
         try rejectBinary(text, path: path)
-        try validateUTF8(text, path: path)
+        if parallelism > 1, text.count >= 4 << 20 {
+            try validateUTF8InHalves(text, path: path)
+        } else {
+            try validateUTF8(text, path: path)
+        }
         try rejectBlank(text, path: path)
         return Decoded(encoding: hasBOM ? .utf8BOM : .utf8, offset: hasBOM ? 3 : 0, transcoded: nil)
     }
@@ -69,6 +76,21 @@ public enum TextDecoder {
                 at: SourceLocation(path: path, line: line, column: column),
                 hint: "pass the CSV exported from admin.atlassian.com or a JSON API dump")
         }
+    }
+
+    /// Validates the two halves of `text` at the same time, split where a character starts. Only
+    /// when a half is invalid is the whole read again, for the first error's line and column.
+    static func validateUTF8InHalves(_ text: Slice<UnsafeBufferPointer<UInt8>>, path: String) throws(SeatSweepError) {
+        var middle = text.startIndex + text.count / 2
+        while middle < text.endIndex, text.base[middle] & 0xC0 == 0x80 { middle += 1 }
+        let halves = ForkJoinShared(value: (text[..<middle], text[middle...]))
+        let firstValid = ForkJoinSlot<Bool>()
+        let secondValid = ForkJoinSlot<Bool>()
+        ForkJoin.run([
+            { firstValid.value = (try? validateUTF8(halves.value.0, path: path)) != nil },
+            { secondValid.value = (try? validateUTF8(halves.value.1, path: path)) != nil },
+        ])
+        if firstValid.value != true || secondValid.value != true { try validateUTF8(text, path: path) }
     }
 
     /// Validates UTF-8, eight ASCII bytes at a time where it can.

@@ -146,18 +146,20 @@ public struct JSONWriter {
     /// `\b \f \n \r \t`, other C0 controls as `\u00xx`, everything else as UTF-8. So a plan's
     /// canonical form, and its digest, can be recomputed with any standard JSON library.
     public static func appendString(_ value: String, to bytes: inout [UInt8]) {
+        // Read in place where the string is contiguous UTF-8 (native strings are): a copy to
+        // call the mutating `withUTF8` would retain it, and a string shared by every action
+        // (the evidence path) retained from two threads at once bounces between their caches.
+        if value.utf8.withContiguousStorageIfAvailable({ appendString(utf8: $0, to: &bytes) }) == nil {
+            var value = value
+            value.withUTF8 { appendString(utf8: $0, to: &bytes) }
+        }
+    }
+
+    private static func appendString(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { utf8 in
-            var clean = true
-            for b in utf8 where b < 0x20 || b == 0x22 || b == 0x5C {
-                clean = false
-                break
-            }
-            if clean {
-                bytes.append(contentsOf: utf8)
-                return
-            }
+        if !utf8.contains(where: { b in b < 0x20 || b == 0x22 || b == 0x5C }) {
+            bytes.append(contentsOf: utf8)
+        } else {
             let hex = Array("0123456789abcdef".utf8)
             for b in utf8 {
                 switch b {

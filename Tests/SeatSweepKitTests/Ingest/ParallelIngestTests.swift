@@ -85,4 +85,38 @@ import Testing
             }
         }
     }
+
+    /// UTF-8 is validated in two halves for files of 4 MiB and more: a character across the
+    /// split point is fine, and an invalid byte in either half is reported at its real line
+    /// and column, as one thread reports it.
+    @Test(arguments: [0, 1, 2, 3])
+    func utf8ValidatedInHalves(shift: Int) throws {
+        let filler = String(repeating: "a", count: 2 << 20 + shift) + "\n"
+        let text = Array((filler + "ä€😀\n" + filler).utf8)
+        try text.withUnsafeBufferPointer { buffer in
+            // The middle falls inside or next to a character of two, three or four bytes.
+            let middle = buffer.count / 2
+            #expect(buffer[(middle - 4)...(middle + 4)].contains { $0 >= 0x80 })
+            try TextDecoder.validateUTF8InHalves(buffer[...], path: "p.csv")
+        }
+        for at in [100, text.count / 2 - 1, text.count - 10] {
+            var bad = text
+            bad[at] = 0xFC
+            let one = try #require(decodeError(bad, parallelism: 1))
+            let two = try #require(decodeError(bad, parallelism: 2))
+            #expect(two.location == one.location && two.message == one.message)
+            #expect(one.message.contains("not valid UTF-8"))
+        }
+    }
+
+    func decodeError(_ bytes: [UInt8], parallelism: Int) -> SeatSweepError? {
+        bytes.withUnsafeBytes { raw in
+            do throws(SeatSweepError) {
+                _ = try TextDecoder.decode(raw, path: "p.csv", parallelism: parallelism)
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
 }
