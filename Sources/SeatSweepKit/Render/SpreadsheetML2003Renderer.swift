@@ -136,7 +136,13 @@ public enum SpreadsheetML2003Renderer {
     /// One row, cells as fixed markup around their values (see `XLSXRenderer.row`); values go
     /// through `XMLStreamWriter.text`.
     private static func row(_ w: XMLStreamWriter, _ cells: [ReportCell], bold: Bool) {
-        w.start("Row")
+        // Fixed markup too (`<Row>`, or `<Row/>` with no cells, as libxml2 writes them).
+        guard cells.contains(where: { $0 != .empty }) else {
+            w.raw("<Row/>")
+            w.newline()
+            return
+        }
+        w.raw("<Row>")
         var skipped = false
         for (i, cell) in cells.enumerated() {
             let type: StaticString
@@ -173,7 +179,7 @@ public enum SpreadsheetML2003Renderer {
             w.text(value)
             w.raw("</Data></Cell>")
         }
-        w.end()
+        w.raw("</Row>")
         w.newline()
     }
 }

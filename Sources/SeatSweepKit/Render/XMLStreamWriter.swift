@@ -101,8 +101,20 @@ public final class XMLStreamWriter {
             String(value).withXMLChars { xmlTextWriterWriteAttribute(writer, name.xmlChars, $0) }, "attribute \(name)")
     }
 
-    /// Escaped character data.
+    /// Escaped character data. A value with nothing to escape or replace (no markup character,
+    /// no control character, no byte that may start U+FFFE or U+FFFF: almost every cell) joins
+    /// the gathered markup as it is, which is exactly what libxml2's escaping would have made
+    /// of it; any other value goes through `XMLText.legal` and libxml2's escaping.
     public func text(_ value: String) {
+        if !value.isEmpty, XMLText.isPlain(value) {
+            markup.append(value)
+        } else {
+            escapedText(value)
+        }
+    }
+
+    /// Character data through `XMLText.legal` and libxml2's escaping, whatever it holds.
+    func escapedText(_ value: String) {
         writeMarkup()
         let legal = XMLText.legal(value)
         check(legal.withXMLChars { xmlTextWriterWriteString(writer, $0) }, "text")
@@ -203,6 +215,19 @@ public enum XMLText {
             }
         }
         return changed ? String(scalars) : text
+    }
+
+    /// Whether `text` is the same escaped as it is: no `<`, `>`, `&`, `"`, no control character
+    /// (libxml2 writes a carriage return as `&#13;`) and no byte that may start a forbidden
+    /// character (see `mayNeedReplacing`).
+    static func isPlain(_ text: String) -> Bool {
+        !ByteScan.contains(
+            text,
+            word: { x in
+                ByteScan.below(x, 0x20) | ByteScan.equal(x, 0xEF) | ByteScan.equal(x, 0x3C) | ByteScan.equal(x, 0x3E)
+                    | ByteScan.equal(x, 0x26) | ByteScan.equal(x, 0x22)
+            },
+            byte: { $0 < 0x20 || $0 == 0xEF || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 })
     }
 
     /// Whether `text` holds a byte that may start a forbidden character: a C0 control other than

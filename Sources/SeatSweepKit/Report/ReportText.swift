@@ -37,12 +37,13 @@ public enum ReportText {
     /// Whether `text` holds a byte that may start a character `clean` replaces: a C0 control,
     /// DEL, a C1 control or U+061C (lead bytes C2, D8), or anything from U+2000 up (E2 and above).
     static func mayNeedCleaning(_ text: String) -> Bool {
-        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 >= 0xE2 }
-        }
-        if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
-        var copy = text
-        return copy.withUTF8(scan)
+        ByteScan.contains(
+            text,
+            word: { x in
+                ByteScan.below(x, 0x20) | ByteScan.equal(x, 0x7F) | ByteScan.equal(x, 0xC2) | ByteScan.equal(x, 0xD8)
+                    | ByteScan.atLeast(x, 0xE2)
+            },
+            byte: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 >= 0xE2 })
     }
 
     /// Whether `scalar` changes how the characters around it are ordered (a bidi control).

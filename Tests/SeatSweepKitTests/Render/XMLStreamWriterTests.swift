@@ -58,4 +58,40 @@ import Testing
         try w.finish("test")
         #expect(ReportFixtures.string(w.take()) == "<a k=\"v\">xB12\n<b/><c>1 &lt; 2</c><d>\n</d></a>")
     }
+
+    /// Text with nothing to escape joins the gathered markup as it is; the bytes are exactly
+    /// what libxml2's escaping writes, for plain and hostile values alike (and an empty value
+    /// still closes its start tag, `<t></t>`).
+    @Test func plainTextIsWhatLibxml2Writes() throws {
+        var random = SplitMix64(seed: 7)
+        let pieces = [
+            "a", "Zoë", "O'Brien", "  ", "=1+2", "x<y", "&amp;", "\"q\"", ">", "\r", "\n", "\t", "\u{7}", "\u{FFFE}",
+            "\u{FF1D}", "😀", "\u{202E}", "", "\u{0}",
+        ]
+        var values = [""] + pieces
+        for _ in 0..<2_000 {
+            let count = Int(random.next() % 6)
+            values.append((0..<count).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined())
+        }
+        var plain = 0
+        for value in values {
+            let fast = try XMLStreamWriter()
+            let slow = try XMLStreamWriter()
+            for (w, escaped) in [(fast, false), (slow, true)] {
+                // Right after a start tag, and inside gathered markup.
+                w.start("t")
+                if escaped { w.escapedText(value) } else { w.text(value) }
+                w.end()
+                w.start("u")
+                w.raw("<v>")
+                if escaped { w.escapedText(value) } else { w.text(value) }
+                w.raw("</v>")
+                w.end()
+                try w.finish("test")
+            }
+            #expect(fast.take() == slow.take(), "\(value.unicodeScalars.map { $0.value })")
+            if XMLText.isPlain(value) { plain += 1 }
+        }
+        #expect(plain > 100 && plain < values.count - 100)
+    }
 }
