@@ -8,8 +8,9 @@ import CLibXML2
 /// passes `XMLText.legal`, so characters XML 1.0 forbids (U+0007, U+FFFE, ...) are replaced and
 /// never written raw. Errors from libxml2 are remembered and reported by `finish()`.
 ///
-/// Consecutive `raw` pieces (the fixed markup around cell values, row after row) are gathered
-/// and handed to libxml2 as one write: the same bytes, for half the calls into libxml2.
+/// Consecutive `raw` pieces (the fixed markup around cell values, row after row), and text with
+/// nothing to escape between them, are gathered and handed to libxml2 as one write: the same
+/// bytes, for one call into libxml2 per row instead of several per cell.
 public final class XMLStreamWriter {
     /// Receives libxml2's output; a class so the C callback can reach it through a pointer.
     private final class Output {
