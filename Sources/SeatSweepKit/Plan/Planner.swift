@@ -229,13 +229,25 @@ public struct Planner: Sendable {
     /// The 64-bit hash of `kind|account|product|site` that an action's id is made from (the
     /// same byte hash the id index uses, eight bytes a step).
     static func idHash(_ action: PlanAction) -> UInt64 {
-        var key: [UInt8] = []
-        key.reserveCapacity(128)
-        for part in [action.kind.rawValue, action.accountId, action.product ?? "", action.site ?? ""] {
-            key.append(contentsOf: part.utf8)
-            key.append(UInt8(ascii: "|"))
+        let parts = (action.kind.rawValue, action.accountId, action.product ?? "", action.site ?? "")
+        let length = parts.0.utf8.count + parts.1.utf8.count + parts.2.utf8.count + parts.3.utf8.count + 4
+        // The key is assembled on the stack: this runs once per action.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { key in
+            var n = 0
+            func append(_ part: String) {
+                for byte in part.utf8 {
+                    key[n] = byte
+                    n += 1
+                }
+                key[n] = UInt8(ascii: "|")
+                n += 1
+            }
+            append(parts.0)
+            append(parts.1)
+            append(parts.2)
+            append(parts.3)
+            return IdIndex.hash(UnsafeBufferPointer(key))
         }
-        return key.withUnsafeBufferPointer(IdIndex.hash)
     }
 
     static func assignIds(_ actions: inout [PlanAction], hashes: [UInt64]) {
