@@ -33,8 +33,7 @@ public struct AccountCollector: Sendable {
 
     public mutating func account(id: String) -> Account? {
         indexAll()
-        var id = id
-        return id.withUTF8 { bytes in position(of: bytes, hash: IdIndex.hash(bytes)) }.map { accounts[$0] }
+        return id.withUTF8Bytes { bytes in position(of: bytes, hash: IdIndex.hash(bytes)) }.map { accounts[$0] }
     }
 
     private mutating func indexAll() {

@@ -35,8 +35,7 @@ public final class AccountStorage: @unchecked Sendable {
     }
 
     func append(_ string: String) -> TextRef {
-        var string = string
-        return string.withUTF8 { append($0) }
+        string.withUTF8Bytes { append($0) }
     }
 
     func string(_ ref: TextRef) -> String {

@@ -30,10 +30,7 @@ public enum CSVEscaping {
     /// Appends one escaped field: a leading apostrophe for formula-looking text, quotes (with
     /// doubled inner quotes) when the field holds a comma, quote or line break.
     public static func append(field text: String, to bytes: inout [UInt8]) {
-        if text.utf8.withContiguousStorageIfAvailable({ append(field: $0, to: &bytes) }) == nil {
-            var copy = text
-            copy.withUTF8 { append(field: $0, to: &bytes) }
-        }
+        text.withUTF8Bytes { append(field: $0, to: &bytes) }
     }
 
     /// `append(field:to:)` over the field's UTF-8 bytes.

@@ -146,12 +146,7 @@ public struct JSONWriter {
     /// `\b \f \n \r \t`, other C0 controls as `\u00xx`, everything else as UTF-8. So a plan's
     /// canonical form, and its digest, can be recomputed with any standard JSON library.
     public static func appendString(_ value: String, to bytes: inout [UInt8]) {
-        // Read in place where the string is contiguous UTF-8 (native and small strings are):
-        // a copy to call the mutating `withUTF8` would retain and release it every time.
-        if value.utf8.withContiguousStorageIfAvailable({ appendString(utf8: $0, to: &bytes) }) == nil {
-            var value = value
-            value.withUTF8 { appendString(utf8: $0, to: &bytes) }
-        }
+        value.withUTF8Bytes { appendString(utf8: $0, to: &bytes) }
     }
 
     private static func appendString(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {

@@ -234,16 +234,9 @@ public enum XMLText {
     /// Whether `text` holds a byte that may start a forbidden character: a C0 control other than
     /// tab and line breaks, or 0xEF (U+FFFE and U+FFFF are EF BF BE and EF BF BF).
     static func mayNeedReplacing(_ text: String) -> Bool {
-        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            for byte in bytes where byte < 0x20 || byte == 0xEF {
-                if byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
-                return true
-            }
-            return false
+        text.withUTF8Bytes { bytes in
+            bytes.contains { byte in (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0xEF }
         }
-        if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
-        var copy = text
-        return copy.withUTF8(scan)
     }
 
     /// Whether XML 1.0's `Char` production allows `scalar`.

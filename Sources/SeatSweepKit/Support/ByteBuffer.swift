@@ -43,9 +43,7 @@ struct ByteBuffer: ~Copyable {
 
     /// The string's UTF-8 bytes.
     mutating func append(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
-            for byte in text.utf8 { append(byte) }
-        }
+        text.withUTF8Bytes { append($0) }
     }
 
     /// Calls `body` with the bytes held.

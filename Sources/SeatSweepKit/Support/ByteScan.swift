@@ -24,7 +24,7 @@ enum ByteScan {
     @inline(__always) static func contains(
         _ text: String, word: (UInt64) -> UInt64, byte: (UInt8) -> Bool
     ) -> Bool {
-        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        text.withUTF8Bytes { bytes in
             var i = 0
             if let base = bytes.baseAddress {
                 while i + 8 <= bytes.count {
@@ -38,8 +38,16 @@ enum ByteScan {
             }
             return false
         }
-        if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
-        var copy = text
-        return copy.withUTF8(scan)
+    }
+}
+
+extension String {
+    /// Calls `body` with the string's UTF-8 bytes: in place where they are contiguous (native
+    /// and small strings), else from a copy. Unlike the mutating `withUTF8`, it neither needs a
+    /// `var` nor copies (and retains) the string to read it.
+    @inline(__always) func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return try copy.withUTF8(body)
     }
 }
