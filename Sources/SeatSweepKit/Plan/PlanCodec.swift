@@ -27,13 +27,16 @@ public enum PlanCodec {
     public static func encodeSealing(_ plan: inout Plan, sink: (ArraySlice<UInt8>) throws -> Void) rethrows {
         var hasher = SHA256()
         func hash(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+        // The array is opened and closed by hand around the action lines, with the separators
+        // the pretty writer would put between them, so each block goes to the sink as it is.
         var w = JSONWriter(pretty: true)
         w.beginObject()
         w.key("actions")
-        w.beginArray()
+        w.rawValue { out in out.append(UInt8(ascii: "[")) }
+        try w.drain(into: sink)
         hash(Array(#"{"actions":["#.utf8)[...])
-        // Blocks of actions are encoded alternately here and on a second thread; this thread
-        // then hashes each block's canonical slices and passes its bytes on, in order.
+        // Blocks of actions are encoded on background threads, two at a time; this thread
+        // hashes each block's canonical slices and passes its bytes on, in order.
         let blockSize = 8192
         let blocks = (plan.actions.count + blockSize - 1) / blockSize
         let actions = ForkJoinShared(value: plan.actions)
@@ -41,19 +44,22 @@ public enum PlanCodec {
             let range = (block * blockSize)..<min(actions.value.count, (block + 1) * blockSize)
             return EncodedBlock(actions.value, range)
         }
-        var ahead: BackgroundTask<EncodedBlock>? = blocks > 1 ? BackgroundTask { encode(1) } : nil
-        var block = 0
-        while block < blocks {
-            let here = encode(block)
-            try consume(here, first: block == 0, into: &w, hash: hash, sink: sink)
-            if let next = ahead {
-                let there = next.wait()
-                ahead = block + 3 < blocks ? BackgroundTask { [block] in encode(block + 3) } : nil
-                try consume(there, first: false, into: &w, hash: hash, sink: sink)
+        func consume(_ block: EncodedBlock) throws {
+            for m in block.marks {
+                if m.comma >= 0 { hash(block.bytes[m.comma...m.comma]) }
+                hash(block.bytes[m.start..<m.decisionStart])
+                hash(block.bytes[m.decisionEnd..<m.end])
             }
-            block += 2
+            try sink(block.bytes[...])
         }
-        w.endArray()
+        var ahead: [BackgroundTask<EncodedBlock>] = []
+        for block in 0..<min(2, blocks) { ahead.append(BackgroundTask { encode(block) }) }
+        for block in 0..<blocks {
+            let encoded = ahead.removeFirst().wait()
+            if block + 2 < blocks { ahead.append(BackgroundTask { encode(block + 2) }) }
+            try consume(encoded)
+        }
+        try sink(Array((plan.actions.isEmpty ? "]" : "\n  ]").utf8)[...])
         // The canonical rest: what follows the actions array in the canonical form of the same plan without actions.
         var rest = plan
         rest.actions = []
@@ -64,7 +70,9 @@ public enum PlanCodec {
         try w.drain(into: sink)
     }
 
-    /// A block of action lines encoded for the file, with where each one's canonical bytes are.
+    /// A block of action lines as the file holds them (each after its separator: a comma
+    /// unless it is the plan's first action, a line break and indent), with where each one's
+    /// canonical bytes are (in the canonical form actions are separated by the bare comma).
     struct EncodedBlock: Sendable {
         var bytes: [UInt8] = []
         var marks: [ActionMarks] = []
@@ -75,24 +83,17 @@ public enum PlanCodec {
             actions.withUnsafeBufferPointer { buffer in
                 var m = ActionMarks()
                 for i in range {
+                    w.rawValue { out in
+                        m.comma = i > 0 ? out.count : -1
+                        if i > 0 { out.append(UInt8(ascii: ",")) }
+                        out.append(0x0A)
+                        JSONWriter.appendLiteral("    ", to: &out)
+                    }
                     write(buffer.baseAddress! + i, to: &w, canonical: false, marks: &m)
                     marks.append(m)
                 }
             }
             bytes = w.bytes
-        }
-    }
-
-    private static func consume(
-        _ block: EncodedBlock, first: Bool, into w: inout JSONWriter, hash: (ArraySlice<UInt8>) -> Void,
-        sink: (ArraySlice<UInt8>) throws -> Void
-    ) rethrows {
-        for (i, m) in block.marks.enumerated() {
-            if !(first && i == 0) { hash([UInt8(ascii: ",")][...]) }
-            hash(block.bytes[m.start..<m.decisionStart])
-            hash(block.bytes[m.decisionEnd..<m.end])
-            w.rawValue { out in out.append(contentsOf: block.bytes[m.start..<m.end]) }
-            if w.bytes.count >= 1 << 20 { try w.drain(into: sink) }
         }
     }
 
@@ -318,6 +319,8 @@ public enum PlanCodec {
     /// Where the parts of one written action line are in the writer's buffer: the canonical
     /// bytes are `start..<decisionStart` followed by `decisionEnd..<end`.
     struct ActionMarks {
+        /// Where the comma before the action is (-1 for a plan's first action).
+        var comma = -1
         var start = 0
         var decisionStart = 0
         var decisionEnd = 0

@@ -9,6 +9,8 @@ public struct Planner: Sendable {
     /// Compute `digest` here; false leaves it empty for `PlanCodec.encodeSealing` to fill while
     /// writing the file (one encoding pass instead of two).
     public var seals = true
+    /// Findings of at least this many seats (and plans of this many actions) are worked on two threads.
+    var parallelThreshold = 4096
 
     public init(generatedAt: Timestamp, toolVersion: String) {
         self.generatedAt = generatedAt
@@ -29,42 +31,8 @@ public struct Planner: Sendable {
     ) throws(E) -> Plan {
         let seats = findings.seats
         let policy = findings.policy
-        var entries: [Entry] = []
-        var withoutId = 0
-        var candidates: [Int] = []
-        var i = 0
-        while i < seats.count {
-            // The seats of one account are contiguous.
-            let a = Int(seats.verdicts[i].account)
-            var end = i
-            candidates.removeAll(keepingCapacity: true)
-            while end < seats.count, Int(seats.verdicts[end].account) == a {
-                if seats.isCandidate(end) { candidates.append(end) }
-                end += 1
-            }
-            let billable = end - i
-            i = end
-            guard !candidates.isEmpty else { continue }
-            guard directory.accounts[a].hasAccountId else {
-                withoutId += candidates.count
-                continue
-            }
-            let key = directory.accounts[a].withIDBytes(Entry.idKey)
-            let suspend =
-                policy.action == .suspend && candidates.count == billable
-                && directory.accounts[a].managementSource?.lowercased() != "synced"
-            if suspend {
-                entries.append(
-                    Entry(rank: 0, idKey: key, account: Int32(a), position: Int32(candidates[0]), suspend: true))
-            } else {
-                for position in candidates {
-                    // Suspensions (no product) rank 0, then the groups in their sorted order.
-                    let r = seats.groupRank[Int(seats.verdicts[position].group)] + 1
-                    entries.append(
-                        Entry(rank: r, idKey: key, account: Int32(a), position: Int32(position), suspend: false))
-                }
-            }
-        }
+        var (entries, withoutId) = Self.collect(
+            seats, directory: directory, action: policy.action, parallelThreshold: parallelThreshold)
         if withoutId > 0 {
             diagnostics.append(
                 Diagnostic(
@@ -72,26 +40,41 @@ public struct Planner: Sendable {
                     "\(withoutId) candidate seats come from a legacy export that has no account ids; they are reported "
                         + "but left out of the plan (export the users again to plan them)"))
         }
-        // Build the actions in account order (memory is read front to back, on two threads),
-        // then move them into plan order: sorting small keys is cheap, chasing a million
-        // accounts in sorted order is not.
-        let (built, hashes) = Self.build(entries, seats: seats, directory: directory)
-        for e in entries.indices { entries[e].built = Int32(e) }
-        entries.sort { x, y in
-            if x.rank != y.rank { return x.rank < y.rank }
-            if x.idKey != y.idKey { return x.idKey < y.idKey }
-            return directory.accounts[Int(x.account)].withIDBytes { a in
-                directory.accounts[Int(y.account)].withIDBytes { b in a.lexicographicallyPrecedes(b) }
+        // Sort small keys into plan order, then build the actions in account order (memory is
+        // read front to back, on two threads), each straight into its place in the plan: chasing
+        // a million accounts in sorted order is not cheap.
+        var order = Array(entries.indices)
+        order.sort { x, y in
+            let (a, b) = (entries[x], entries[y])
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.idKey != b.idKey { return a.idKey < b.idKey }
+            return directory.accounts[Int(a.account)].withIDBytes { p in
+                directory.accounts[Int(b.account)].withIDBytes { q in p.lexicographicallyPrecedes(q) }
             }
         }
-        let order = entries.map { Int($0.built) }
-        var actions = [PlanAction](unsafeUninitializedCapacity: order.count) { buffer, count in
-            for (i, e) in order.enumerated() { (buffer.baseAddress! + i).initialize(to: (built + e).move()) }
-            count = order.count
+        for (place, e) in order.enumerated() { entries[e].place = Int32(place) }
+        var hashes = [UInt64](repeating: 0, count: entries.count)
+        var actions = [PlanAction](unsafeUninitializedCapacity: entries.count) { buffer, count in
+            if let base = buffer.baseAddress {
+                hashes.withUnsafeMutableBufferPointer { hashes in
+                    Self.build(
+                        entries, seats: seats, directory: directory, into: base, hashes: hashes,
+                        parallel: entries.count >= parallelThreshold)
+                }
+            }
+            count = entries.count
         }
-        built.deallocate()
-        Self.assignIds(&actions, hashes: order.map { hashes[$0] })
-        let sites = Set(actions.flatMap { action in action.site.map { [$0] } ?? action.seats.map(\.site) })
+        Self.assignIds(&actions, hashes: hashes)
+        // Actions of one site are mostly consecutive: the set is asked only when the site changes.
+        var sites = Set<String>()
+        var lastSite: String?
+        for i in actions.indices {
+            if let site = actions[i].site, site != lastSite {
+                sites.insert(site)
+                lastSite = site
+            }
+            for seat in actions[i].seats { sites.insert(seat.site) }
+        }
         var plan = Plan(
             schemaVersion: Plan.currentSchemaVersion, planId: "", tool: "seatsweep \(toolVersion)",
             generatedAt: generatedAt.iso, asOf: findings.asOf.iso,
@@ -114,6 +97,63 @@ public struct Planner: Sendable {
         return plan
     }
 
+    /// The plan's entries in account order, and how many candidate seats had to be left out
+    /// for want of an account id. Large findings are read in two halves on two threads.
+    private static func collect(
+        _ seats: SeatFindings, directory: Directory, action: Policy.Action, parallelThreshold: Int
+    ) -> (entries: [Entry], withoutId: Int) {
+        @Sendable func collect(_ range: Range<Int>) -> (entries: [Entry], withoutId: Int) {
+            var entries: [Entry] = []
+            var withoutId = 0
+            var candidates: [Int] = []
+            var i = range.lowerBound
+            while i < range.upperBound {
+                // The seats of one account are contiguous.
+                let a = Int(seats.verdicts[i].account)
+                var end = i
+                candidates.removeAll(keepingCapacity: true)
+                while end < range.upperBound, Int(seats.verdicts[end].account) == a {
+                    if seats.isCandidate(end) { candidates.append(end) }
+                    end += 1
+                }
+                let billable = end - i
+                i = end
+                guard !candidates.isEmpty else { continue }
+                guard directory.accounts[a].hasAccountId else {
+                    withoutId += candidates.count
+                    continue
+                }
+                let key = directory.accounts[a].withIDBytes(Entry.idKey)
+                let suspend =
+                    action == .suspend && candidates.count == billable
+                    && directory.accounts[a].managementSource?.lowercased() != "synced"
+                if suspend {
+                    entries.append(
+                        Entry(rank: 0, idKey: key, account: Int32(a), position: Int32(candidates[0]), suspend: true))
+                } else {
+                    for position in candidates {
+                        // Suspensions (no product) rank 0, then the groups in their sorted order.
+                        let r = seats.groupRank[Int(seats.verdicts[position].group)] + 1
+                        entries.append(
+                            Entry(rank: r, idKey: key, account: Int32(a), position: Int32(position), suspend: false))
+                    }
+                }
+            }
+            return (entries, withoutId)
+        }
+        // The second half starts at the first seat of an account.
+        var middle = seats.count / 2
+        while middle > 0, middle < seats.count, seats.verdicts[middle].account == seats.verdicts[middle - 1].account {
+            middle += 1
+        }
+        guard seats.count >= parallelThreshold, middle < seats.count else { return collect(0..<seats.count) }
+        let second = BackgroundTask { [middle] in collect(middle..<seats.count) }
+        var (entries, withoutId) = collect(0..<middle)
+        let tail = second.wait()
+        entries += tail.entries
+        return (entries, withoutId + tail.withoutId)
+    }
+
     /// A plan action before it is built: where it sorts and where its seat is.
     private struct Entry {
         var rank: Int32
@@ -123,8 +163,8 @@ public struct Planner: Sendable {
         /// Index into `Findings.seats` (for a suspension: the account's first seat).
         var position: Int32
         var suspend: Bool
-        /// Where `build` put this entry's action.
-        var built: Int32 = 0
+        /// Where the entry's action is in the plan.
+        var place: Int32 = 0
 
         /// Two big-endian words compare like the bytes they hold.
         struct IdKey: Comparable {
@@ -134,25 +174,30 @@ public struct Planner: Sendable {
         }
 
         static func idKey(_ id: UnsafeBufferPointer<UInt8>) -> IdKey {
-            var words: (UInt64, UInt64) = (0, 0)
-            var n = 0
-            for b in id {
-                if n == 16 { break }
-                if n < 8 { words.0 |= UInt64(b) << (56 - 8 * n) } else { words.1 |= UInt64(b) << (56 - 8 * (n - 8)) }
-                n += 1
+            guard id.count >= 16, let base = id.baseAddress else {
+                var words: (UInt64, UInt64) = (0, 0)
+                for (n, b) in id.enumerated() {
+                    if n < 8 {
+                        words.0 |= UInt64(b) << (56 - 8 * n)
+                    } else {
+                        words.1 |= UInt64(b) << (56 - 8 * (n - 8))
+                    }
+                }
+                return IdKey(high: words.0, low: words.1)
             }
-            return IdKey(high: words.0, low: words.1)
+            let raw = UnsafeRawPointer(base)
+            return IdKey(
+                high: UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)),
+                low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
         }
     }
 
-    /// Builds one action per entry, in entry (account) order, into a new buffer the caller
-    /// moves out of and deallocates. Two threads each fill their own half.
+    /// Builds one action per entry, in entry (account) order, each at its `place` in `buffer`
+    /// with its id hash at the same place in `hashes`. Two threads each build half the entries.
     private static func build(
-        _ entries: [Entry], seats: SeatFindings, directory: Directory
-    ) -> (UnsafeMutablePointer<PlanAction>, [UInt64]) {
-        let buffer = UnsafeMutablePointer<PlanAction>.allocate(capacity: max(1, entries.count))
-        let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, entries.count))
-        defer { hashes.deallocate() }
+        _ entries: [Entry], seats: SeatFindings, directory: Directory, into buffer: UnsafeMutablePointer<PlanAction>,
+        hashes: UnsafeMutableBufferPointer<UInt64>, parallel: Bool
+    ) {
         let shared = ForkJoinShared(value: (buffer, entries, seats, directory, hashes))
         let half = entries.count / 2
         let job: @Sendable (Range<Int>) -> Void = { range in
@@ -161,6 +206,7 @@ public struct Planner: Sendable {
             for e in range {
                 let entry = entries[e]
                 let a = Int(entry.account)
+                let action = buffer + Int(entry.place)
                 if entry.suspend {
                     var findingsOfAccount: [SeatFinding] = []
                     var p = Int(entry.position)
@@ -168,11 +214,11 @@ public struct Planner: Sendable {
                         if seats.isCandidate(p) { findingsOfAccount.append(seats[p]) }
                         p += 1
                     }
-                    (buffer + e).initialize(to: suspendAction(directory.accounts[a], findingsOfAccount, paths: paths))
+                    action.initialize(to: suspendAction(directory.accounts[a], findingsOfAccount, paths: paths))
                 } else {
                     let finding = seats[Int(entry.position)]
                     let evidence = directory.accounts[a].seat(at: finding.seat).evidence
-                    (buffer + e).initialize(
+                    action.initialize(
                         to: PlanAction(
                             id: "", kind: .removeProductAccess, accountId: directory.accounts[a].id,
                             email: directory.accounts[a].email, name: directory.accounts[a].name,
@@ -182,15 +228,14 @@ public struct Planner: Sendable {
                             evidence: PlanEvidence(path: paths[Int(evidence.input)], line: Int(evidence.line)),
                             decision: .pending, decidedBy: nil, decidedAt: nil))
                 }
-                hashes[e] = idHash(buffer[e])
+                hashes[Int(entry.place)] = idHash(action.pointee)
             }
         }
-        if entries.count < 4096 {
+        if !parallel {
             job(0..<entries.count)
         } else {
             ForkJoin.run([{ job(0..<half) }, { job(half..<entries.count) }])
         }
-        return (buffer, Array(UnsafeBufferPointer(start: hashes, count: entries.count)))
     }
 
     private static func suspendAction(_ account: Account, _ findings: [SeatFinding], paths: [String]) -> PlanAction {
@@ -235,9 +280,11 @@ public struct Planner: Sendable {
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { key in
             var n = 0
             func append(_ part: String) {
-                for byte in part.utf8 {
-                    key[n] = byte
-                    n += 1
+                part.withUTF8Bytes { bytes in
+                    if let base = bytes.baseAddress {
+                        (key.baseAddress! + n).initialize(from: base, count: bytes.count)
+                    }
+                    n += bytes.count
                 }
                 key[n] = UInt8(ascii: "|")
                 n += 1
@@ -257,13 +304,15 @@ public struct Planner: Sendable {
         let digits = Array("0123456789abcdef".utf8)
         for i in actions.indices {
             let hash = hashes[i]
-            var hex = [UInt8](repeating: 0, count: 16)
-            for k in 0..<16 { hex[k] = digits[Int((hash >> (60 - 4 * UInt64(k))) & 0xF)] }
             // 12 hex digits (48 bits) unless that prefix is taken: then 14, 16, and a counter.
             if used.insert(hash >> 16).inserted {
-                actions[i].id = String(decoding: hex[0..<12], as: UTF8.self)
+                actions[i].id = String(unsafeUninitializedCapacity: 12) { out in
+                    for k in 0..<12 { out[k] = digits[Int((hash >> (60 - 4 * UInt64(k))) & 0xF)] }
+                    return 12
+                }
                 continue
             }
+            let hex = (0..<16).map { k in digits[Int((hash >> (60 - 4 * UInt64(k))) & 0xF)] }
             var length = 14
             var id = String(decoding: hex[0..<length], as: UTF8.self)
             while !long.insert(id).inserted {

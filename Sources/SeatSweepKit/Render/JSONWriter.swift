@@ -151,7 +151,10 @@ public struct JSONWriter {
 
     private static func appendString(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        if !utf8.contains(where: { b in b < 0x20 || b == 0x22 || b == 0x5C }) {
+        let needsEscaping = ByteScan.contains(
+            utf8, word: { x in ByteScan.below(x, 0x20) | ByteScan.equal(x, 0x22) | ByteScan.equal(x, 0x5C) },
+            byte: { b in b < 0x20 || b == 0x22 || b == 0x5C })
+        if !needsEscaping {
             bytes.append(contentsOf: utf8)
         } else {
             let hex = Array("0123456789abcdef".utf8)

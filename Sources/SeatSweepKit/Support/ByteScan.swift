@@ -24,20 +24,25 @@ enum ByteScan {
     @inline(__always) static func contains(
         _ text: String, word: (UInt64) -> UInt64, byte: (UInt8) -> Bool
     ) -> Bool {
-        text.withUTF8Bytes { bytes in
-            var i = 0
-            if let base = bytes.baseAddress {
-                while i + 8 <= bytes.count {
-                    if word(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) != 0 { return true }
-                    i += 8
-                }
+        text.withUTF8Bytes { contains($0, word: word, byte: byte) }
+    }
+
+    /// Whether some byte of `bytes` matches.
+    @inline(__always) static func contains(
+        _ bytes: UnsafeBufferPointer<UInt8>, word: (UInt64) -> UInt64, byte: (UInt8) -> Bool
+    ) -> Bool {
+        var i = 0
+        if let base = bytes.baseAddress {
+            while i + 8 <= bytes.count {
+                if word(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) != 0 { return true }
+                i += 8
             }
-            while i < bytes.count {
-                if byte(bytes[i]) { return true }
-                i += 1
-            }
-            return false
         }
+        while i < bytes.count {
+            if byte(bytes[i]) { return true }
+            i += 1
+        }
+        return false
     }
 }
 

@@ -31,10 +31,14 @@ import Testing
             u1,"Ann ""\u{7}"" \u{2028} </script>",ann@x.example,Active,1 Jan 2020,None,1 Jan 2026,Never accessed,User,User
             u2,Bob,bob@x.example,Active,1 Jan 2020,None,1 Jan 2026,30 Oct 2026,User,User
             """
-        for plan in [try Self.samplePlan(), try TestSupport.audit([("s.csv", csv)], policy: policy).plan] {
+        var empty = try Self.samplePlan()
+        empty.actions = []
+        for plan in [try Self.samplePlan(), try TestSupport.audit([("s.csv", csv)], policy: policy).plan, empty] {
             var reviewed = plan
-            reviewed.actions[0].decision = .approved
-            reviewed.actions[0].decidedBy = "Mara"
+            if !plan.actions.isEmpty {
+                reviewed.actions[0].decision = .approved
+                reviewed.actions[0].decidedBy = "Mara"
+            }
             reviewed.savings = PlanSavings(
                 currency: "USD", source: "quote", monthlySavings: "12.5", annualSavings: "150")
             for var candidate in [plan, reviewed] {
