@@ -122,8 +122,8 @@ struct OutputBatch {
     mutating func add(_ file: StagedFile) { staged.append(file) }
 
     /// Writes `name` to its temporary file through `body`, which receives a sink for chunks. A
-    /// writer thread does the system calls and the final fsync, so producing the bytes on this
-    /// thread overlaps the kernel's copying on another core.
+    /// writer thread makes the write calls, so producing the bytes on this thread overlaps the
+    /// kernel's copying on another core; the file is flushed to disk before it counts as staged.
     static func stage(
         _ name: String, in directory: String, progress: ProgressLine? = nil,
         _ body: ((ArraySlice<UInt8>) throws -> Void) throws -> Void
@@ -138,7 +138,9 @@ struct OutputBatch {
                 at: SourceLocation(path: temp), hint: "pass --out with a directory you may write to")
         }
         let file = StagedFile(temp: temp, final: final)
-        let writer = ChunkWriter(fd: fd)
+        let writer = ChunkPipe { chunk in
+            if let code = Self.writeAll(chunk, to: fd) { throw ChunkWriterError(code: code) }
+        }
         func failed(_ code: Int32) -> SeatSweepError {
             SeatSweepError(
                 "cannot write (\(String(cString: strerror(code))))", at: SourceLocation(path: final),
@@ -151,25 +153,42 @@ struct OutputBatch {
                 written += chunk.count
                 progress?.status("writing \(name) \(ProgressLine.megabytes(written))")
             }
-            if let failure = writer.finish() { throw failed(failure) }
+            try writer.finish()
+            if fsync(fd) != 0 { throw failed(errno) }
             fchmod(fd, 0o600)
             close(fd)
             return file
         } catch let error as SeatSweepError {
-            _ = writer.finish()
+            try? writer.finish()
             close(fd)
             file.remove()
             throw error
         } catch let error as ChunkWriterError {
-            _ = writer.finish()
+            try? writer.finish()
             close(fd)
             file.remove()
             throw failed(error.code)
         } catch {
-            _ = writer.finish()
+            try? writer.finish()
             close(fd)
             file.remove()
             throw SeatSweepError("cannot write (\(error))", at: SourceLocation(path: final))
+        }
+    }
+
+    /// Writes all of `chunk` to `fd`; returns the errno of a failure.
+    private static func writeAll(_ chunk: [UInt8], to fd: Int32) -> Int32? {
+        chunk.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return nil
         }
     }
 
@@ -261,87 +280,7 @@ final class FileSpool: XLSXSpool {
     }
 }
 
-/// Writes chunks to a file on its own thread, then flushes them to disk, so that encoding a
-/// large output on one core overlaps the kernel's copying (and the fsync) on the other.
-final class ChunkWriter: @unchecked Sendable {
-    // @unchecked: `queue`, `closed` and `failure` are only touched while holding `condition`.
-    private let fd: Int32
-    private let condition = NSCondition()
-    private var queue: [[UInt8]] = []
-    private var closed = false
-    private var finished = false
-    private var failure: Int32?
-
-    init(fd: Int32) {
-        self.fd = fd
-        let thread = Thread { [self] in run() }
-        thread.start()
-    }
-
-    /// Queues a copy of `chunk`; waits while four chunks are already queued.
-    func push(_ chunk: ArraySlice<UInt8>) throws {
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.count >= 4 && failure == nil { condition.wait() }
-        if let failure { throw ChunkWriterError(code: failure) }
-        queue.append(Array(chunk))
-        condition.broadcast()
-    }
-
-    /// Waits until everything is written and flushed; returns the errno of the first failure.
-    func finish() -> Int32? {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        while !finished { condition.wait() }
-        let result = failure
-        condition.unlock()
-        return result
-    }
-
-    private func run() {
-        while true {
-            condition.lock()
-            while queue.isEmpty && !closed { condition.wait() }
-            if queue.isEmpty {
-                condition.unlock()
-                break
-            }
-            let chunk = queue.removeFirst()
-            condition.broadcast()
-            condition.unlock()
-            if let code = writeAll(chunk) {
-                condition.lock()
-                failure = failure ?? code
-                queue.removeAll()
-                condition.broadcast()
-                condition.unlock()
-            }
-        }
-        let syncFailure: Int32? = fsync(fd) == 0 ? nil : errno
-        condition.lock()
-        failure = failure ?? syncFailure
-        finished = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    private func writeAll(_ chunk: [UInt8]) -> Int32? {
-        chunk.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return nil
-        }
-    }
-}
-
+/// A failed `write(2)` of a staged file's chunk: its errno.
 struct ChunkWriterError: Error {
     var code: Int32
 }

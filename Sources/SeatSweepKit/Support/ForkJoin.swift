@@ -102,7 +102,7 @@ final class BackgroundTask<Value: Sendable>: @unchecked Sendable {
 /// chunk overlaps consuming the last one (a worksheet is written on one core while zlib
 /// compresses it on the other). The consumer's first error stops it and is rethrown by `push`
 /// or `finish`.
-final class ChunkPipe: @unchecked Sendable {
+public final class ChunkPipe: @unchecked Sendable {
     // @unchecked: `queue`, `closed`, `finished` and `failure` are only touched while holding
     // `condition`; `consume` runs only on the pipe's thread.
     private let condition = NSCondition()
@@ -115,7 +115,7 @@ final class ChunkPipe: @unchecked Sendable {
 
     /// Starts the consumer's thread. `consume` may touch state the caller owns: the caller must
     /// not touch it until `finish()` returns.
-    init(depth: Int = 4, _ consume: @escaping ([UInt8]) throws -> Void) {
+    public init(depth: Int = 4, _ consume: @escaping ([UInt8]) throws -> Void) {
         self.consume = consume
         self.depth = depth
         let thread = Thread { [self] in run() }
@@ -123,7 +123,7 @@ final class ChunkPipe: @unchecked Sendable {
     }
 
     /// Queues a copy of `chunk`, waiting while `depth` chunks are already queued.
-    func push(_ chunk: ArraySlice<UInt8>) throws {
+    public func push(_ chunk: ArraySlice<UInt8>) throws {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= depth && failure == nil { condition.wait() }
@@ -133,7 +133,7 @@ final class ChunkPipe: @unchecked Sendable {
     }
 
     /// Waits until every chunk is consumed and the thread has ended; rethrows its first error.
-    func finish() throws {
+    public func finish() throws {
         condition.lock()
         closed = true
         condition.broadcast()
