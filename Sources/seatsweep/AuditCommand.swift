@@ -170,7 +170,7 @@ struct AuditCommand: AsyncParsableCommand {
             trace?.mark("pipeline")
             let written: [String]
             do {
-                written = try await write(&result, formats: try formats(), progress: progress)
+                written = try await write(&result, formats: try formats(), progress: progress, trace: trace)
             } catch {
                 progress?.clear()
                 throw error
@@ -228,7 +228,7 @@ struct AuditCommand: AsyncParsableCommand {
     /// summary with that digest; then the reports, rendered at the same time (each into its own
     /// temporary file). Nothing is renamed into place unless every file was written.
     private func write(
-        _ result: inout Audit.Result, formats: [OutputFormat], progress: ProgressLine?
+        _ result: inout Audit.Result, formats: [OutputFormat], progress: ProgressLine?, trace: StageTrace?
     ) async throws -> [String] {
         let html = HTMLReportRenderer.Options(
             rowLimit: htmlRows, templates: formats.contains(.html) ? try htmlTemplates() : .builtIn)
@@ -241,11 +241,15 @@ struct AuditCommand: AsyncParsableCommand {
             result.plan.digest = plan.digest
             result.summary.planDigest = plan.digest
             try batch.write("summary.json", bytes: SummaryRenderer.render(result.summary))
+            trace?.mark("  json")
             let reports = formats.filter { $0 != .json }
             if !reports.isEmpty {
                 progress?.status("writing " + reports.map(\.rawValue).joined(separator: ", "))
                 let document = ReportDocument(result, options: .init(redactor: redactor()))
-                for file in try await Self.render(reports, document, html: html, into: out) { batch.add(file) }
+                trace?.mark("  document")
+                for file in try await Self.render(reports, document, html: html, into: out, trace: trace) {
+                    batch.add(file)
+                }
             }
             return try batch.commit()
         } catch {
@@ -257,13 +261,18 @@ struct AuditCommand: AsyncParsableCommand {
     /// Renders the reports at the same time (they only read the document), each into its own
     /// temporary file; on any failure every one is removed.
     static func render(
-        _ formats: [OutputFormat], _ document: ReportDocument, html: HTMLReportRenderer.Options, into directory: String
+        _ formats: [OutputFormat], _ document: ReportDocument, html: HTMLReportRenderer.Options, into directory: String,
+        trace: StageTrace? = nil
     ) async throws -> [OutputBatch.StagedFile] {
         try await withThrowingTaskGroup(of: (Int, OutputBatch.StagedFile).self) { group in
             // The workbook takes longest: start it first.
             let order = formats.enumerated().sorted { ($0.element == .xlsx ? 0 : 1) < ($1.element == .xlsx ? 0 : 1) }
             for (index, format) in order {
-                group.addTask { (index, try render(format, document, html: html, into: directory)) }
+                group.addTask {
+                    let file = try render(format, document, html: html, into: directory)
+                    trace?.mark("  " + format.rawValue)
+                    return (index, file)
+                }
             }
             var staged: [(Int, OutputBatch.StagedFile)] = []
             var failure: (any Error)?

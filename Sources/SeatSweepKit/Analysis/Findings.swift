@@ -50,8 +50,9 @@ public struct SeatFinding: Sendable {
         return text
     }
 
-    private var baseReason: String {
-        var t = TextBuilder()
+    private var baseReason: String { TextBuilder.make { t in baseReason(&t) } }
+
+    private func baseReason(_ t: inout TextBuilder) {
         switch lastActive {
         case .on(let day):
             let days = daysInactive ?? 0
@@ -120,7 +121,6 @@ public struct SeatFinding: Sendable {
         case .unknown:
             t.add("no activity data for this seat")
         }
-        return t.string
     }
 
     private func addGraceNote(_ t: inout TextBuilder) {
@@ -132,28 +132,62 @@ public struct SeatFinding: Sendable {
     }
 }
 
-/// Builds a short text from literals, numbers and days in one buffer (reasons are made for
-/// every plan action, so string interpolation's intermediate values showed in profiles).
+/// Builds a short text from literals, numbers and days in a buffer on the stack (reasons are made
+/// for every seat a report lists, so string interpolation's intermediate values and a heap
+/// buffer per text showed in profiles). A reason is at most a few literals, four integers and
+/// two days: far below the buffer's 256 bytes; anything beyond is dropped, never written past.
 struct TextBuilder {
-    private var bytes: [UInt8] = []
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private var count = 0
 
-    init() { bytes.reserveCapacity(96) }
-
-    mutating func add(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    mutating func add(_ value: Int) { JSONWriter.appendInt(value, to: &bytes) }
-
-    mutating func add(_ day: Day) {
-        var buffer: (UInt64, UInt16) = (0, 0)
-        withUnsafeMutableBytes(of: &buffer) { raw in
-            day.writeISO(into: raw)
-            bytes.append(contentsOf: raw[0..<10])
+    /// The text `body` builds.
+    static func make(_ body: (inout TextBuilder) -> Void) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buffer in
+            var builder = TextBuilder(buffer: buffer)
+            body(&builder)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<builder.count]), as: UTF8.self)
         }
     }
 
-    var string: String { String(decoding: bytes, as: UTF8.self) }
+    private init(buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+
+    private mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        let n = min(bytes.count, buffer.count - count)
+        guard n > 0 else { return }
+        UnsafeMutableRawBufferPointer(start: buffer.baseAddress! + count, count: n).copyMemory(
+            from: UnsafeRawBufferPointer(rebasing: bytes[..<n]))
+        count += n
+    }
+
+    mutating func add(_ text: StaticString) {
+        add(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func add(_ value: Int) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var magnitude = value.magnitude
+        var start = 24
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                start -= 1
+                raw[start] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                start -= 1
+                raw[start] = UInt8(ascii: "-")
+            }
+            add(UnsafeRawBufferPointer(rebasing: raw[start...]))
+        }
+    }
+
+    mutating func add(_ day: Day) {
+        var digits: (UInt64, UInt16) = (0, 0)
+        withUnsafeMutableBytes(of: &digits) { raw in
+            day.writeISO(into: raw)
+            add(UnsafeRawBufferPointer(rebasing: raw[0..<10]))
+        }
+    }
 }
 
 /// Every billable seat's verdict, stored compactly (12 bytes a seat) and expanded into a

@@ -35,9 +35,13 @@ public enum CSVEscaping {
 
     /// `append(field:to:)` over the field's UTF-8 bytes.
     static func append(field utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-        let quoted = utf8.contains {
-            $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
-        }
+        let quoted = ByteScan.contains(
+            utf8,
+            word: { x in
+                ByteScan.equal(x, UInt8(ascii: ",")) | ByteScan.equal(x, UInt8(ascii: "\""))
+                    | ByteScan.equal(x, 0x0A) | ByteScan.equal(x, 0x0D)
+            },
+            byte: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
         if quoted { bytes.append(UInt8(ascii: "\"")) }
         if startsFormula(utf8) { bytes.append(UInt8(ascii: "'")) }
         if quoted {

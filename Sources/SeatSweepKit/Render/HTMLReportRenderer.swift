@@ -208,8 +208,9 @@ public enum HTMLReportRenderer {
         let shown = min(table.count, max(0, limit))
         var rows: [[String: Any]] = []
         rows.reserveCapacity(shown)
+        let read = table.reader()
         for i in 0..<shown {
-            let cells = table.row(i)
+            let cells = read(i)
             rows.append([
                 "cells": columns.map { c -> [String: Any] in
                     ["text": cell(cells[c], currency: currency), "sort": sortKey(cells[c])]

@@ -101,8 +101,9 @@ public enum SpreadsheetML2003Renderer {
             w.newline()
         }
         row(w, table.header.map { $0.isEmpty ? .empty : .text($0) }, bold: true)
+        let read = table.reader()
         for index in sheet.rows {
-            row(w, table.row(index), bold: table.isBold(index))
+            row(w, read(index), bold: table.isBold(index))
             if (index - sheet.rows.lowerBound) % 512 == 511 { try w.drain(into: sink) }
         }
         w.end()  // Table

@@ -15,8 +15,9 @@ public enum UsersCSVRenderer {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]  // a BOM so Excel opens UTF-8 correctly
         out.append(contentsOf: CSVEscaping.row(header).utf8)
         let table = document.seats
+        let read = table.reader()
         for i in 0..<table.count {
-            let cells = table.row(i)
+            let cells = read(i)
             for (k, column) in seatColumns.enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
                 append(cells[column], to: &out)

@@ -309,6 +309,7 @@ public enum XLSXRenderer {
         let lastRow = sheet.rows.count + 1
         let ref = "A1:\(letters[letters.count - 1])\(lastRow)"
         var next = -1
+        let read = table.reader()
         return { w in
             if next == -1 {
                 worksheetPrologue(w, table, ref: ref, selected: selected)
@@ -320,7 +321,7 @@ public enum XLSXRenderer {
             }
             if next < sheet.rows.upperBound {
                 row(
-                    w, number: next - sheet.rows.lowerBound + 2, cells: table.row(next),
+                    w, number: next - sheet.rows.lowerBound + 2, cells: read(next),
                     bold: table.isBold(next), letters: letters)
                 next += 1
                 return true

@@ -10,7 +10,8 @@ import CLibXML2
 ///
 /// Consecutive `raw` pieces (the fixed markup around cell values, row after row), and text with
 /// nothing to escape between them, are gathered and handed to libxml2 as one write: the same
-/// bytes, for one call into libxml2 per row instead of several per cell.
+/// bytes, for one call into libxml2 per row instead of several per cell. Between a flush and the
+/// next element call they skip libxml2 altogether (it would pass them on unchanged).
 public final class XMLStreamWriter {
     /// Receives libxml2's output; a class so the C callback can reach it through a pointer.
     private final class Output {
@@ -24,6 +25,12 @@ public final class XMLStreamWriter {
     private var failure: String?
     /// `raw` markup not yet handed to libxml2.
     @exclusivity(unchecked) private var markup = ByteBuffer(capacity: 1 << 12)
+    /// Whether libxml2 has just flushed everything it was given and has no start tag open: then
+    /// gathered markup goes straight to the output (the bytes libxml2 would have passed on
+    /// unchanged, one copy fewer). Any call into libxml2 clears it; `flush()` sets it again.
+    private var libxmlIdle = false
+    /// Whether libxml2's last call left a start tag open (`<Row` awaiting `>` or `/>`).
+    private var tagOpen = false
 
     /// libxml2 must initialise its globals once before threads use it.
     private static let libraryReady: Void = { xmlInitParser() }()
@@ -62,22 +69,35 @@ public final class XMLStreamWriter {
     /// other than `raw` and `newline` does this first, so the order of the output never changes.
     private func writeMarkup() {
         guard markup.count > 0 else { return }
-        let result = markup.withUnsafeBytes { bytes in
-            xmlTextWriterWriteRawLen(writer, bytes.baseAddress, Int32(bytes.count))
+        if libxmlIdle {
+            markup.withUnsafeBytes { output.bytes.append($0) }
+        } else {
+            let result = markup.withUnsafeBytes { bytes in
+                xmlTextWriterWriteRawLen(writer, bytes.baseAddress, Int32(bytes.count))
+            }
+            check(result, "markup")
+            tagOpen = false
         }
-        check(result, "markup")
         markup.removeAll()
+    }
+
+    /// Marks that libxml2 was just called (so it may hold output), leaving a start tag open or not.
+    private func calledLibxml(openingTag: Bool) {
+        libxmlIdle = false
+        tagOpen = openingTag
     }
 
     /// `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` and (libxml2 adds it) a line break.
     public func startDocument() {
         writeMarkup()
+        calledLibxml(openingTag: false)
         check(xmlTextWriterStartDocument(writer, "1.0", "UTF-8", "yes"), "start document")
     }
 
     /// A processing instruction such as `<?mso-application progid="Excel.Sheet"?>`.
     public func processingInstruction(_ target: StaticString, _ content: StaticString) {
         writeMarkup()
+        calledLibxml(openingTag: false)
         check(xmlTextWriterWritePI(writer, target.xmlChars, content.xmlChars), "processing instruction \(target)")
     }
 
@@ -85,12 +105,14 @@ public final class XMLStreamWriter {
     /// Names are literals: seatsweep never takes an element or attribute name from its inputs.
     public func start(_ name: StaticString) {
         writeMarkup()
+        calledLibxml(openingTag: true)
         check(xmlTextWriterStartElement(writer, name.xmlChars), "start <\(name)>")
     }
 
     /// An attribute of the element just started.
     public func attribute(_ name: StaticString, _ value: String) {
         writeMarkup()
+        calledLibxml(openingTag: true)
         let legal = XMLText.legal(value)
         check(legal.withXMLChars { xmlTextWriterWriteAttribute(writer, name.xmlChars, $0) }, "attribute \(name)")
     }
@@ -98,6 +120,7 @@ public final class XMLStreamWriter {
     /// An integer attribute (digits need no checking).
     public func attribute(_ name: StaticString, _ value: Int) {
         writeMarkup()
+        calledLibxml(openingTag: true)
         check(
             String(value).withXMLChars { xmlTextWriterWriteAttribute(writer, name.xmlChars, $0) }, "attribute \(name)")
     }
@@ -117,6 +140,7 @@ public final class XMLStreamWriter {
     /// Character data through `XMLText.legal` and libxml2's escaping, whatever it holds.
     func escapedText(_ value: String) {
         writeMarkup()
+        calledLibxml(openingTag: false)
         let legal = XMLText.legal(value)
         check(legal.withXMLChars { xmlTextWriterWriteString(writer, $0) }, "text")
     }
@@ -124,6 +148,7 @@ public final class XMLStreamWriter {
     /// Closes the innermost open element (`<a/>` when it is empty).
     public func end() {
         writeMarkup()
+        calledLibxml(openingTag: false)
         check(xmlTextWriterEndElement(writer), "end element")
     }
 
@@ -160,6 +185,7 @@ public final class XMLStreamWriter {
     /// Closes every open element, ends the document and flushes.
     public func endDocument() {
         writeMarkup()
+        calledLibxml(openingTag: false)
         check(xmlTextWriterEndDocument(writer), "end document")
         flush()
     }
@@ -168,6 +194,7 @@ public final class XMLStreamWriter {
     public func flush() {
         writeMarkup()
         check(xmlTextWriterFlush(writer), "flush")
+        libxmlIdle = !tagOpen && failure == nil
     }
 
     /// Bytes written and not yet taken (after `flush()`).

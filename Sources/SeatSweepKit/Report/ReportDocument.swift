@@ -179,10 +179,11 @@ public struct ReportDocument: Sendable {
         var counts = Array(repeating: 0, count: ageBucketBounds.count)
         var never = 0
         var noData = 0
-        for finding in findings.seats {
-            if finding.neverAccessed {
+        for verdict in findings.seats.verdicts {
+            if verdict.flags & SeatFindings.Verdict.neverAccessed != 0 {
                 never += 1
-            } else if let days = finding.daysInactive {
+            } else if verdict.days != Int32.min {
+                let days = Int(verdict.days)
                 let i = ageBucketBounds.firstIndex { days <= $0.upTo } ?? ageBucketBounds.count - 1
                 counts[i] += 1
             } else {
@@ -380,20 +381,35 @@ extension ReportDocument {
         /// Per input: its path, clean, for evidence cells.
         let paths: [String]
 
-        /// Links actions, accounts and findings: the actions are grouped by account id (reusing
-        /// the plan's strings), then the candidate seats are walked in account order, so only
-        /// accounts that hold a candidate have their id looked up.
+        /// Links actions, accounts and findings: the actions are grouped by a hash of their
+        /// account id, then the candidate seats are walked in account order, so only accounts
+        /// that hold a candidate have their id looked up.
         init(result: Audit.Result, redactor: Redactor?) {
             directory = result.directory
             findings = result.findings
             plan = result.plan
             self.redactor = redactor
             let seats = result.findings.seats
+            let actions = result.plan.actions
             var actionOfFinding = [Int32](repeating: -1, count: seats.count)
-            var findingOfAction = [Int32](repeating: -1, count: result.plan.actions.count)
-            var accountOfAction = [Int32](repeating: -1, count: result.plan.actions.count)
-            var actionsById: [String: [Int]] = [:]
-            for (i, action) in result.plan.actions.enumerated() { actionsById[action.accountId, default: []].append(i) }
+            var findingOfAction = [Int32](repeating: -1, count: actions.count)
+            var accountOfAction = [Int32](repeating: -1, count: actions.count)
+            // The actions by a hash of their account id: the first in `firstAction`, each next in
+            // `nextAction` (a dictionary of strings cost a cache miss per key compared).
+            func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+                var hasher = Hasher()
+                hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+                return hasher.finalize()
+            }
+            var firstAction: [Int: Int32] = [:]
+            firstAction.reserveCapacity(actions.count)
+            var nextAction = [Int32](repeating: -1, count: actions.count)
+            for i in actions.indices.reversed() {
+                let key = actions[i].accountId.withUTF8Bytes(hash)
+                nextAction[i] = firstAction[key] ?? -1
+                firstAction[key] = Int32(i)
+            }
+            let accounts = result.directory.accounts
             var start = 0
             while start < seats.count {
                 let a = Int(seats.verdicts[start].account)
@@ -403,20 +419,26 @@ extension ReportDocument {
                     if seats.isCandidate(end) { holdsCandidate = true }
                     end += 1
                 }
-                if holdsCandidate, let indices = actionsById[result.directory.accounts[a].id] {
-                    for i in indices {
+                let id = holdsCandidate ? accounts[a].id : ""
+                if holdsCandidate, let first = firstAction[id.withUTF8Bytes(hash)] {
+                    var i = Int(first)
+                    while i >= 0 {
+                        defer { i = Int(nextAction[i]) }
+                        guard actions[i].accountId == id else { continue }  // another id with the same hash
                         accountOfAction[i] = Int32(a)
-                        let action = result.plan.actions[i]
-                        let targets: [(String, String)] =
-                            action.product.map { [($0, action.site ?? "")] }
-                            ?? action.seats.map { ($0.product, $0.site) }
                         for f in start..<end {
-                            let seat = result.directory.accounts[a].seat(at: Int(seats.verdicts[f].seat))
-                            guard targets.contains(where: { $0.0 == seat.product && $0.1 == seat.site }) else {
-                                continue
+                            let seat = accounts[a].seat(at: Int(seats.verdicts[f].seat))
+                            if let product = actions[i].product {
+                                guard product == seat.product, (actions[i].site ?? "") == seat.site else { continue }
+                                findingOfAction[i] = Int32(f)
+                            } else {
+                                guard
+                                    actions[i].seats.contains(where: {
+                                        $0.product == seat.product && $0.site == seat.site
+                                    })
+                                else { continue }
                             }
                             actionOfFinding[f] = Int32(i)
-                            if action.product != nil { findingOfAction[i] = Int32(f) }
                         }
                     }
                 }
@@ -553,26 +575,55 @@ extension ReportDocument {
                 ReportColumn("Reason", width: 60), ReportColumn("Evidence", width: 30),
             ]
             let context = self
-            return ReportTable(name: "Seats", columns: columns, count: findings.seats.count) { i in
-                context.seatRow(i)
+            return ReportTable(name: "Seats", columns: columns, count: findings.seats.count) {
+                let rows = SeatRows(context)
+                return { rows.row($0) }
             }
         }
 
-        func seatRow(_ i: Int) -> [ReportCell] {
-            let finding = findings.seats[i]
-            let account = directory.accounts[finding.account]
-            let seat = account.seat(at: finding.seat)
-            let action = actionOfFinding[i]
-            let email = self.email(account)
-            return [
-                .text(accountId(account)), .text(name(account)), email.isEmpty ? .empty : .text(email),
-                .text(ReportText.clean(finding.product)), .text(ReportText.clean(finding.site)),
-                .text(finding.status.rawValue), Self.lastActiveCell(seat.lastActive),
-                finding.daysInactive.map { .integer($0) } ?? .empty, .text(finding.neverAccessed ? "yes" : "no"),
-                .text(finding.isCandidate ? "yes" : "no"), action >= 0 ? .text(plan.actions[Int(action)].id) : .empty,
-                finding.protection.map { .text(personal($0, account)) } ?? .empty,
-                .text(personal(finding.reason, account)), .text(evidence(seat.evidence)),
-            ]
+        /// Makes `Seats` rows for one renderer. The seats of an account are consecutive, so the
+        /// cells they share (account id, name, e-mail, protection, evidence) are made once per
+        /// account rather than once per seat.
+        final class SeatRows {
+            let context: Context
+            private var account = -1
+            private var current: Account?
+            private var shared: [ReportCell] = []
+            private var protection: ReportCell = .empty
+            private var evidence = SourceRef(input: -1, line: 0)
+            private var evidenceCell = ReportCell.empty
+
+            init(_ context: Context) { self.context = context }
+
+            func row(_ i: Int) -> [ReportCell] {
+                let finding = context.findings.seats[i]
+                if finding.account != account || current == nil {
+                    let a = context.directory.accounts[finding.account]
+                    let email = context.email(a)
+                    account = finding.account
+                    current = a
+                    shared = [
+                        .text(context.accountId(a)), .text(context.name(a)), email.isEmpty ? .empty : .text(email),
+                    ]
+                    protection = finding.protection.map { .text(context.personal($0, a)) } ?? .empty
+                }
+                let a = current!
+                let seat = a.seat(at: finding.seat)
+                if seat.evidence != evidence {
+                    evidence = seat.evidence
+                    evidenceCell = .text(context.evidence(seat.evidence))
+                }
+                let action = context.actionOfFinding[i]
+                return [
+                    shared[0], shared[1], shared[2],
+                    .text(ReportText.clean(finding.product)), .text(ReportText.clean(finding.site)),
+                    .text(finding.status.rawValue), Context.lastActiveCell(seat.lastActive),
+                    finding.daysInactive.map { .integer($0) } ?? .empty, .text(finding.neverAccessed ? "yes" : "no"),
+                    .text(finding.isCandidate ? "yes" : "no"),
+                    action >= 0 ? .text(context.plan.actions[Int(action)].id) : .empty,
+                    protection, .text(context.personal(finding.reason, a)), evidenceCell,
+                ]
+            }
         }
 
         func protectedTable() -> ReportTable {

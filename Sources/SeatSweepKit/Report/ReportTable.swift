@@ -24,7 +24,8 @@ public struct ReportColumn: Sendable, Equatable {
 }
 
 /// A table every renderer shows the same way: a header row of `columns`, then `count` rows made
-/// on demand, so a million-seat table is never held in memory.
+/// on demand, so a million-seat table is never held in memory. A renderer reads the rows in order
+/// through its own `reader()`, which may keep what consecutive rows share.
 public struct ReportTable: Sendable {
     /// The sheet name (`Candidates`); continuation sheets add ` 2`, ` 3`, ...
     public var name: String
@@ -35,18 +36,28 @@ public struct ReportTable: Sendable {
     public var boldRows: Set<Int>
     /// Whether spreadsheets put an autofilter on the header row.
     public var autoFilter: Bool
-    private let rowAt: @Sendable (Int) -> [ReportCell]
+    private let makeReader: @Sendable () -> (Int) -> [ReportCell]
 
     public init(
         name: String, columns: [ReportColumn], count: Int, boldRows: Set<Int> = [], autoFilter: Bool = true,
         row: @escaping @Sendable (Int) -> [ReportCell]
+    ) {
+        self.init(
+            name: name, columns: columns, count: count, boldRows: boldRows, autoFilter: autoFilter, reader: { row })
+    }
+
+    /// A table whose rows come from a reader made for each pass over it (`reader()`), so the
+    /// reader may remember what the previous row shared with the next.
+    public init(
+        name: String, columns: [ReportColumn], count: Int, boldRows: Set<Int> = [], autoFilter: Bool = true,
+        reader: @escaping @Sendable () -> (Int) -> [ReportCell]
     ) {
         self.name = name
         self.columns = columns
         self.count = count
         self.boldRows = boldRows
         self.autoFilter = autoFilter
-        self.rowAt = row
+        self.makeReader = reader
     }
 
     /// A table over rows already built.
@@ -58,7 +69,11 @@ public struct ReportTable: Sendable {
     }
 
     /// Data row `index` (0-based, header excluded), one cell per column.
-    public func row(_ index: Int) -> [ReportCell] { rowAt(index) }
+    public func row(_ index: Int) -> [ReportCell] { makeReader()(index) }
+
+    /// A function giving data rows like `row`, for one thread; fastest when the rows are asked
+    /// for in order (every renderer does).
+    public func reader() -> (Int) -> [ReportCell] { makeReader() }
 
     /// Whether data row `index` is bold (only the Summary sheet has such rows: no hashing for
     /// the million-row tables).

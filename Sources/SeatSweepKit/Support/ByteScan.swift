@@ -1,6 +1,6 @@
 /// Whether a string holds certain bytes, tested eight bytes a step: the scans every report cell
 /// and JSON string go through (`ReportText.mayNeedCleaning`, `XMLText.isPlain`,
-/// `JSONWriter.appendString`).
+/// `JSONWriter.appendString`, `CSVEscaping`).
 ///
 /// The word tests return a word whose byte lanes have their high bit set where the byte
 /// matches (lanes after the first match may be set wrongly, so only "any" is meaningful).
