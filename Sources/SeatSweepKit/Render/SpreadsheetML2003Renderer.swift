@@ -147,25 +147,20 @@ public enum SpreadsheetML2003Renderer {
         var skipped = false
         for (i, cell) in cells.enumerated() {
             let type: StaticString
-            let value: String
             var style: Style? = bold ? .header : nil
             switch cell {
             case .empty:
                 skipped = true
                 continue
-            case .text(let text):
-                (type, value) = ("String", SpreadsheetCells.cellText(text))
-            case .integer(let number):
-                (type, value, style) = ("Number", String(number), bold ? .header : .integer)
-            case .date(let day):
-                (type, value, style) = ("DateTime", day.iso + "T00:00:00.000", .date)
-            case .money(let amount):
-                (type, value, style) = ("Number", ReportFormat.decimalLiteral(amount), .money)
+            case .text: type = "String"
+            case .integer: (type, style) = ("Number", bold ? .header : .integer)
+            case .date: (type, style) = ("DateTime", .date)
+            case .money: (type, style) = ("Number", .money)
             }
             w.raw("<Cell")
             if skipped {
                 w.raw(" ss:Index=\"")
-                w.raw(token: String(i + 1))
+                w.raw(number: i + 1)
                 w.raw("\"")
                 skipped = false
             }
@@ -177,7 +172,15 @@ public enum SpreadsheetML2003Renderer {
             w.raw("><Data ss:Type=\"")
             w.raw(type)
             w.raw("\">")
-            w.text(value)
+            switch cell {
+            case .empty: break
+            case .text(let text): w.text(SpreadsheetCells.cellText(text))
+            case .integer(let number): w.raw(number: number)
+            case .date(let day):
+                w.raw(token: day.iso)
+                w.raw("T00:00:00.000")
+            case .money(let amount): w.raw(token: ReportFormat.decimalLiteral(amount))
+            }
             w.raw("</Data></Cell>")
         }
         w.raw("</Row>")

@@ -387,10 +387,9 @@ public enum XLSXRenderer {
     /// of their cost for sheets of a million rows. Text still goes through `XMLStreamWriter.text`.
     private static func row(_ w: XMLStreamWriter, number: Int, cells: [ReportCell], bold: Bool, letters: [String]) {
         // Fixed markup like the cells' (`<row r="7">`, or `<row r="7"/>` with no cells, as libxml2 writes them).
-        let rowNumber = String(number)
         w.raw("<row r=\"")
-        w.raw(token: rowNumber)
-        guard cells.prefix(letters.count).contains(where: { $0 != .empty }) else {
+        w.raw(number: number)
+        guard cells.prefix(letters.count).contains(where: { if case .empty = $0 { false } else { true } }) else {
             w.raw("\"/>")
             w.newline()
             return
@@ -403,18 +402,18 @@ public enum XLSXRenderer {
             case .text(let text):
                 w.raw("<c r=\"")
                 w.raw(token: letters[i])
-                w.raw(token: rowNumber)
+                w.raw(number: number)
                 w.raw(bold ? "\" s=\"1\" t=\"inlineStr\"><is><t" : "\" t=\"inlineStr\"><is><t")
                 let value = SpreadsheetCells.cellText(text)
                 w.raw(SpreadsheetCells.needsPreserve(value) ? " xml:space=\"preserve\">" : ">")
                 w.text(value)
                 w.raw("</t></is></c>")
             case .integer(let value):
-                numberCell(w, letters[i], rowNumber, String(value), .integer)
+                numberCell(w, letters[i], number, .integer) { w.raw(number: value) }
             case .date(let day):
-                numberCell(w, letters[i], rowNumber, String(SpreadsheetCells.excelSerial(day)), .date)
+                numberCell(w, letters[i], number, .date) { w.raw(number: SpreadsheetCells.excelSerial(day)) }
             case .money(let amount):
-                numberCell(w, letters[i], rowNumber, ReportFormat.decimalLiteral(amount), .money)
+                numberCell(w, letters[i], number, .money) { w.raw(token: ReportFormat.decimalLiteral(amount)) }
             }
         }
         w.raw("</row>")
@@ -422,18 +421,18 @@ public enum XLSXRenderer {
     }
 
     private static func numberCell(
-        _ w: XMLStreamWriter, _ column: String, _ row: String, _ value: String, _ style: Style
+        _ w: XMLStreamWriter, _ column: String, _ row: Int, _ style: Style, value: () -> Void
     ) {
         w.raw("<c r=\"")
         w.raw(token: column)
-        w.raw(token: row)
+        w.raw(number: row)
         switch style {
         case .date: w.raw("\" s=\"2\"><v>")
         case .money: w.raw("\" s=\"3\"><v>")
         case .integer: w.raw("\" s=\"4\"><v>")
         case .normal, .bold: w.raw("\"><v>")
         }
-        w.raw(token: value)
+        value()
         w.raw("</v></c>")
     }
 }

@@ -176,6 +176,11 @@ public final class XMLStreamWriter {
         markup.append(token)
     }
 
+    /// The decimal digits of `value` inside `raw` markup (a row number, a string index).
+    public func raw(number value: Int) {
+        markup.append(decimal: value)
+    }
+
     /// A line break between elements, so files read (and diff) one row per line. Only call it
     /// where whitespace is insignificant: after an end tag.
     public func newline() {
