@@ -164,21 +164,7 @@ struct TextBuilder {
     }
 
     mutating func add(_ value: Int) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var magnitude = value.magnitude
-        var start = 24
-        withUnsafeMutableBytes(of: &digits) { raw in
-            repeat {
-                start -= 1
-                raw[start] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
-                magnitude /= 10
-            } while magnitude > 0
-            if value < 0 {
-                start -= 1
-                raw[start] = UInt8(ascii: "-")
-            }
-            add(UnsafeRawBufferPointer(rebasing: raw[start...]))
-        }
+        DecimalDigits.with(value) { add(UnsafeRawBufferPointer($0)) }
     }
 
     mutating func add(_ day: Day) {

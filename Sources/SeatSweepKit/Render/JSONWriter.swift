@@ -184,24 +184,7 @@ public struct JSONWriter {
 
     /// Appends a decimal integer without allocating.
     public static func appendInt(_ value: Int, to bytes: inout [UInt8]) {
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            if value == Int.min {
-                bytes.append(contentsOf: "9223372036854775808".utf8)
-                return
-            }
-        }
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[23 - count] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            bytes.append(contentsOf: buffer[(24 - count)...])
-        }
+        DecimalDigits.with(value) { bytes.append(contentsOf: $0) }
     }
 
     /// Appends an integer, or `null`.

@@ -597,7 +597,7 @@ extension ReportDocument {
 
             func row(_ i: Int) -> [ReportCell] {
                 let finding = context.findings.seats[i]
-                if finding.account != account || current == nil {
+                if finding.account != account {
                     let a = context.directory.accounts[finding.account]
                     let email = context.email(a)
                     account = finding.account

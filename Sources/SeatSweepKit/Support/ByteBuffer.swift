@@ -43,25 +43,7 @@ struct ByteBuffer: ~Copyable {
 
     /// The decimal digits of `value` (with `-` when negative), without making a string.
     mutating func append(decimal value: Int) {
-        reserve(21)
-        if value < 0 {
-            base[count] = UInt8(ascii: "-")
-            count += 1
-        }
-        var magnitude = value.magnitude
-        var digits = 1
-        var rest = magnitude / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
-        }
-        var i = count + digits
-        repeat {
-            i -= 1
-            base[i] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
-            magnitude /= 10
-        } while magnitude > 0
-        count += digits
+        DecimalDigits.with(value) { append($0) }
     }
 
     /// The string's UTF-8 bytes.
