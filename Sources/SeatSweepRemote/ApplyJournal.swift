@@ -20,7 +20,7 @@ public actor ApplyJournal: JournalSink {
         self.fd = fd
     }
 
-    deinit { if fd >= 0 { Foundation.close(fd) } }
+    deinit { if fd >= 0 { Self.unlockAndClose(fd) } }
 
     /// What opening found.
     public struct Opened: Sendable {
@@ -61,7 +61,7 @@ public actor ApplyJournal: JournalSink {
             if !existed { syncDirectory(of: path) }
             return Opened(journal: ApplyJournal(path: path, fd: fd), existing: decoded, repairedLine: repaired)
         } catch {
-            Foundation.close(fd)
+            unlockAndClose(fd)
             throw error
         }
     }
@@ -102,8 +102,16 @@ public actor ApplyJournal: JournalSink {
 
     /// Releases the lock and closes the file.
     public func close() {
-        if fd >= 0 { Foundation.close(fd) }
+        if fd >= 0 { Self.unlockAndClose(fd) }
         fd = -1
+    }
+
+    /// Releases the lock before closing: a process spawned meanwhile by another thread holds a
+    /// copy of the descriptor until it execs (O_CLOEXEC acts only then), and the lock would
+    /// outlive `close` in that copy, refusing the next `apply` on this plan.
+    private static func unlockAndClose(_ fd: Int32) {
+        flock(fd, LOCK_UN)
+        Foundation.close(fd)
     }
 
     private static func check(_ fd: Int32, path: String) throws(SeatSweepError) {
