@@ -36,8 +36,13 @@ public enum UsersCSVRenderer {
     static func append(_ cell: ReportCell, to out: inout [UInt8]) {
         switch cell {
         case .text(let text): CSVEscaping.append(field: text, to: &out)
-        case .integer(let n): CSVEscaping.append(field: String(n), to: &out)
-        case .date(let day): out.append(contentsOf: day.iso.utf8)
+        case .integer(let n): DecimalDigits.with(n) { CSVEscaping.append(field: $0, to: &out) }
+        case .date(let day):
+            var iso: (UInt64, UInt16) = (0, 0)
+            withUnsafeMutableBytes(of: &iso) { bytes in
+                day.writeISO(into: bytes)
+                out.append(contentsOf: bytes[0..<10])
+            }
         case .money(let amount): CSVEscaping.append(field: ReportFormat.decimalLiteral(amount), to: &out)
         case .empty: break
         }

@@ -550,16 +550,24 @@ extension ReportDocument {
                 lastActive = .empty
             }
             let product = action.product ?? action.seats.map { "\($0.product)@\($0.site)" }.joined(separator: ", ")
-            let name = account.map(self.name) ?? ReportText.clean(action.name)
-            let email = account.map(self.email) ?? ReportText.clean(action.email)
+            // `if let`, not `account.map(self.name)`: a method reference copies the whole context.
+            let name: String
+            let email: String
+            let reason: String
+            let id: String
+            if let account {
+                (name, email) = (self.name(account), self.email(account))
+                (reason, id) = (personal(action.reason, account), accountId(account))
+            } else {
+                (name, email) = (ReportText.clean(action.name), ReportText.clean(action.email))
+                (reason, id) = (ReportText.clean(action.reason), ReportText.clean(action.accountId))
+            }
             let groups = action.groups.map(ReportText.clean).joined(separator: ", ")
             return [
                 .text(action.id), .empty, .text(name), email.isEmpty ? .empty : .text(email),
                 .text(ReportText.clean(product)), .text(ReportText.clean(action.site ?? "")),
                 .text(action.kind.rawValue), lastActive, action.daysInactive.map { .integer($0) } ?? .empty,
-                .text(account.map { personal(action.reason, $0) } ?? ReportText.clean(action.reason)),
-                groups.isEmpty ? .empty : .text(groups),
-                .text(account.map(accountId) ?? ReportText.clean(action.accountId)),
+                .text(reason), groups.isEmpty ? .empty : .text(groups), .text(id),
                 .text(ReportText.clean(action.evidence.path) + ":\(action.evidence.line)"),
             ]
         }
@@ -592,8 +600,23 @@ extension ReportDocument {
             private var protection: ReportCell = .empty
             private var evidence = SourceRef(input: -1, line: 0)
             private var evidenceCell = ReportCell.empty
+            /// Per (product, site) group of the verdicts: its product and site cells, made once.
+            private var groupCells: [(product: ReportCell, site: ReportCell)?] = []
 
             init(_ context: Context) { self.context = context }
+
+            private func cells(ofGroup group: Int, _ finding: SeatFinding) -> (product: ReportCell, site: ReportCell) {
+                func make() -> (ReportCell, ReportCell) {
+                    (.text(ReportText.clean(finding.product)), .text(ReportText.clean(finding.site)))
+                }
+                // The analyzer clamps group numbers to 16 bits: the last one may stand for several.
+                guard group < Int(UInt16.max) else { return make() }
+                if group >= groupCells.count { groupCells += repeatElement(nil, count: group + 1 - groupCells.count) }
+                if let cells = groupCells[group] { return cells }
+                let cells = make()
+                groupCells[group] = cells
+                return cells
+            }
 
             func row(_ i: Int) -> [ReportCell] {
                 let finding = context.findings.seats[i]
@@ -614,9 +637,9 @@ extension ReportDocument {
                     evidenceCell = .text(context.evidence(seat.evidence))
                 }
                 let action = context.actionOfFinding[i]
+                let group = cells(ofGroup: Int(context.findings.seats.verdicts[i].group), finding)
                 return [
-                    shared[0], shared[1], shared[2],
-                    .text(ReportText.clean(finding.product)), .text(ReportText.clean(finding.site)),
+                    shared[0], shared[1], shared[2], group.product, group.site,
                     .text(finding.status.rawValue), Context.lastActiveCell(seat.lastActive),
                     finding.daysInactive.map { .integer($0) } ?? .empty, .text(finding.neverAccessed ? "yes" : "no"),
                     .text(finding.isCandidate ? "yes" : "no"),

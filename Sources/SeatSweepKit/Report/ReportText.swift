@@ -85,7 +85,9 @@ public enum ReportText {
     /// At most `limit` UTF-16 code units of `text` (the unit spreadsheet cell limits count), the
     /// last character `…` when cut. Never splits a character.
     public static func truncated(_ text: String, utf16Units limit: Int) -> String {
-        guard text.utf16.count > limit, limit > 0 else { return text }
+        // A character takes no more UTF-16 units than UTF-8 bytes, and the byte count is known
+        // without a walk over the text.
+        guard text.utf8.count > limit, text.utf16.count > limit, limit > 0 else { return text }
         var index = text.startIndex
         var units = 1  // room for the ellipsis
         while index < text.endIndex {

@@ -38,6 +38,10 @@ import Testing
         // An emoji (two UTF-16 units) that would straddle the limit is left out whole.
         let emoji = String(repeating: "y", count: 32_765) + "😀😀"
         #expect(ReportText.truncated(emoji, utf16Units: 32_767) == String(repeating: "y", count: 32_765) + "…")
+        // Over the limit in UTF-8 bytes (two per é), not in UTF-16 units: whole.
+        let accented = String(repeating: "é", count: 20_000)
+        #expect(ReportText.truncated(accented, utf16Units: 32_767) == accented)
+        #expect(ReportText.truncated(accented, utf16Units: 19_999).utf16.count == 19_999)
     }
 
     @Test func htmlEscapingIsByteWise() {
