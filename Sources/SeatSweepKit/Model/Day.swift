@@ -38,11 +38,14 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// `yyyy-MM-dd`.
-    public var iso: String {
+    public var iso: String { withISO { String(decoding: $0, as: UTF8.self) } }
+
+    /// `body` given the 10 bytes of `yyyy-MM-dd`, with no `String` made.
+    func withISO<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         var buffer: (UInt64, UInt16) = (0, 0)
         return withUnsafeMutableBytes(of: &buffer) { bytes in
             writeISO(into: bytes)
-            return String(decoding: bytes[0..<10], as: UTF8.self)
+            return body(UnsafeRawBufferPointer(rebasing: bytes[0..<10]).bindMemory(to: UInt8.self))
         }
     }
 

@@ -177,8 +177,7 @@ public enum SpreadsheetML2003Renderer {
             case .text(let text): w.text(SpreadsheetCells.cellText(text))
             case .integer(let number): w.raw(number: number)
             case .date(let day):
-                w.raw(token: day.iso)
-                w.raw("T00:00:00.000")
+                w.raw(day: day)
             case .money(let amount): w.raw(token: ReportFormat.decimalLiteral(amount))
             }
             w.raw("</Data></Cell>")

@@ -37,12 +37,7 @@ public enum UsersCSVRenderer {
         switch cell {
         case .text(let text): CSVEscaping.append(field: text, to: &out)
         case .integer(let n): DecimalDigits.with(n) { CSVEscaping.append(field: $0, to: &out) }
-        case .date(let day):
-            var iso: (UInt64, UInt16) = (0, 0)
-            withUnsafeMutableBytes(of: &iso) { bytes in
-                day.writeISO(into: bytes)
-                out.append(contentsOf: bytes[0..<10])
-            }
+        case .date(let day): day.withISO { out.append(contentsOf: $0) }
         case .money(let amount): CSVEscaping.append(field: ReportFormat.decimalLiteral(amount), to: &out)
         case .empty: break
         }

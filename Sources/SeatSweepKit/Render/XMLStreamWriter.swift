@@ -181,6 +181,12 @@ public final class XMLStreamWriter {
         markup.append(decimal: value)
     }
 
+    /// Adds `day` at midnight as XML Schema's `dateTime` without a zone (`2026-10-31T00:00:00.000`).
+    public func raw(day: Day) {
+        day.withISO { markup.append($0) }
+        markup.append("T00:00:00.000")
+    }
+
     /// A line break between elements, so files read (and diff) one row per line. Only call it
     /// where whitespace is insignificant: after an end tag.
     public func newline() {

@@ -13,8 +13,12 @@ struct ByteBuffer: ~Copyable {
 
     deinit { base.deallocate() }
 
-    private mutating func reserve(_ extra: Int) {
-        guard count + extra > capacity else { return }
+    /// The check is inlined into every append; growing, which is rare, is not.
+    @inline(__always) private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(extra) }
+    }
+
+    @inline(never) private mutating func grow(_ extra: Int) {
         var grown = capacity * 2
         while grown < count + extra { grown *= 2 }
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
