@@ -9,6 +9,7 @@ if [ ! -x .venv-bench/bin/python ]; then
     python3 -m venv .venv-bench
     .venv-bench/bin/pip install -q polars pandas
 fi
+bash scripts/setup.sh --build
 swift build -c release --product seatsweep
 swift build -c release --product seatsweep-bench
 exec .build/release/seatsweep-bench run --seatsweep "$PWD/.build/release/seatsweep" --python "$PWD/.venv-bench/bin/python" \

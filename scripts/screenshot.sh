@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+bash scripts/setup.sh --build
 swift build --product seatsweep >/dev/null
 SOURCE_DATE_EPOCH=1793520000 .build/debug/seatsweep audit Samples/directory-export.csv \
     --policy Samples/policy.yml --pricing Samples/pricing.yml --as-of 2026-11-01 --format html --out "$out/report" >/dev/null

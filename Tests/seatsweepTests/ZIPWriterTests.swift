@@ -102,6 +102,17 @@ import ZIPFoundation
 
     /// Compression runs on its own thread: a failure on either side ends the entry with that
     /// error (and nothing hangs).
+    /// The CRC-32 ZIP wants (ISO 3309, zlib's `crc32`): the standard check value, also when the
+    /// bytes come in two pieces.
+    @Test func crcIsTheZipOne() {
+        let bytes = Array("123456789".utf8)
+        let whole = bytes.withUnsafeBufferPointer { Deflater.crc32(0, $0) }
+        let first = bytes[..<4].withUnsafeBufferPointer { Deflater.crc32(0, $0) }
+        let pieces = bytes[4...].withUnsafeBufferPointer { Deflater.crc32(first, $0) }
+        #expect(whole == 0xCBF4_3926)
+        #expect(pieces == 0xCBF4_3926)
+    }
+
     @Test func failuresOnEitherSideEndTheEntry() throws {
         var zip = ZIPWriter(modified: Self.modified)
         var out: [UInt8] = []

@@ -1,16 +1,16 @@
-import SystemZlib
+import CISAL
 
 /// Writes a ZIP archive (the container of `report.xlsx`) front to back into a sink.
 ///
-/// Each entry is deflated with zlib (on a thread of its own, so producing the bytes and
+/// Each entry is deflated with ISA-L's igzip (on a thread of its own, so producing the bytes and
 /// compressing them use both cores) while its bytes are produced, into a spool; once the entry
 /// is complete its local header (which must carry the CRC-32 and both sizes) is written,
 /// followed by the spooled data. So the archive is never seeked and a worksheet is never held in
 /// memory uncompressed. Sizes and offsets past the classic format's 4 GiB limit, or more than
 /// 65,535 entries, get ZIP64 records (APPNOTE 6.3.10, section 4.5.3 and 4.3.14).
 ///
-/// Level 1 by default: on million-row worksheets it is three times as fast as zlib's default
-/// level, for files about a quarter larger.
+/// igzip's level 1: on the sheet XML of a 100,000-account report it deflates 3.5 times as fast as
+/// zlib's level 1 (which was three times as fast as zlib's default level), into 3% fewer bytes.
 public struct ZIPWriter {
     struct Entry {
         var name: [UInt8]
@@ -26,8 +26,6 @@ public struct ZIPWriter {
     private let date: UInt16
     /// Sizes, offsets and counts above this use ZIP64 records; tests lower it.
     var zip64Limit: UInt64 = 0xFFFF_FFFE
-    /// The zlib compression level, 1 (fastest) to 9.
-    public var level: Int32 = 1
 
     /// Entries carry `modified` (UTC) as their date.
     public init(modified: Timestamp) {
@@ -45,7 +43,7 @@ public struct ZIPWriter {
     ) throws {
         try spool.reset()
         // Compression runs on its own thread while `produce` makes the next chunk.
-        let state = Compression(deflater: try Deflater(level: level), spool: spool)
+        let state = Compression(deflater: Deflater(), spool: spool)
         let pipe = ChunkPipe { chunk in try state.add(chunk[...]) }
         do {
             try produce { chunk in try pipe.push(chunk) }
@@ -188,34 +186,39 @@ private final class Compression {
         chunk.withUnsafeBufferPointer { crc = Deflater.crc32(crc, $0) }
         size += UInt64(chunk.count)
         var rest = chunk
-        while !rest.isEmpty {  // zlib counts input in 32 bits
+        while !rest.isEmpty {  // igzip counts input in 32 bits
             try deflater.compress(rest.prefix(1 << 30), finish: false, into: spool.append)
             rest = rest.dropFirst(1 << 30)
         }
     }
 }
 
-/// A raw deflate stream (no zlib header: ZIP wants the bare stream) over zlib.
+/// A raw deflate stream (no zlib or gzip wrapper: ZIP wants the bare stream) over ISA-L's igzip.
 final class Deflater {
-    private let stream: UnsafeMutablePointer<z_stream>
+    private let stream: UnsafeMutablePointer<isal_zstream>
+    private let work: UnsafeMutableRawBufferPointer
     private var output = [UInt8](repeating: 0, count: 1 << 18)
 
-    init(level: Int32) throws(SeatSweepError) {
-        // zlib keeps a pointer back to the stream: it must not move, so it lives on the heap.
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let status = deflateInit2_(
-            stream, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-            Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else {
-            stream.deallocate()
-            throw SeatSweepError("zlib could not start a deflate stream (status \(status))")
-        }
+    /// At igzip's level 1 (of 0 to 3; 0 writes bigger files no faster, 2 and 3 are slower).
+    init() {
+        // igzip keeps pointers into the stream: it must not move, so it lives on the heap. Its
+        // state holds the 32 KiB window: zeroed memory rather than a value built on the stack.
+        let raw = UnsafeMutableRawPointer.allocate(
+            byteCount: MemoryLayout<isal_zstream>.size, alignment: MemoryLayout<isal_zstream>.alignment)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<isal_zstream>.size)
+        stream = raw.bindMemory(to: isal_zstream.self, capacity: 1)
+        isal_deflate_init(stream)
+        work = .allocate(byteCount: Int(seatsweep_isal_level1_buffer_size()), alignment: 64)
+        stream.pointee.level = 1
+        stream.pointee.level_buf = work.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        stream.pointee.level_buf_size = UInt32(work.count)
+        stream.pointee.gzip_flag = UInt16(IGZIP_DEFLATE)
+        stream.pointee.flush = UInt16(NO_FLUSH)
     }
 
     deinit {
-        deflateEnd(stream)
         stream.deallocate()
+        work.deallocate()
     }
 
     /// Compresses `input`; with `finish`, also ends the stream. Output goes to `sink` in pieces.
@@ -223,36 +226,34 @@ final class Deflater {
         try input.withUnsafeBufferPointer { input in
             stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
             stream.pointee.avail_in = UInt32(input.count)
-            var status: Int32
+            stream.pointee.end_of_stream = finish ? 1 : 0
             repeat {
                 let capacity = output.count
-                status = output.withUnsafeMutableBufferPointer { out in
+                let status = output.withUnsafeMutableBufferPointer { out in
                     stream.pointee.next_out = out.baseAddress
                     stream.pointee.avail_out = UInt32(capacity)
-                    return deflate(stream, finish ? Z_FINISH : Z_NO_FLUSH)
+                    return isal_deflate(stream)
                 }
-                // Z_BUF_ERROR only says there was nothing to do this time.
-                guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                    throw SeatSweepError("zlib failed to compress (status \(status))")
-                }
+                guard status == COMP_OK else { throw SeatSweepError("igzip failed to compress (status \(status))") }
                 let produced = capacity - Int(stream.pointee.avail_out)
                 if produced > 0 { try sink(output[0..<produced]) }
-            } while finish ? status != Z_STREAM_END : stream.pointee.avail_out == 0
+            } while finish
+                ? seatsweep_isal_finished(stream) == 0 : stream.pointee.avail_in > 0 || stream.pointee.avail_out == 0
         }
     }
 
-    /// zlib's CRC-32 of `bytes`, continuing from `crc`.
+    /// The CRC-32 (ISO 3309, as zlib's `crc32`) of `bytes`, continuing from `crc`.
     static func crc32(_ crc: UInt, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt {
         guard var next = bytes.baseAddress else { return crc }
-        var crc = crc
+        var crc = UInt32(truncatingIfNeeded: crc)
         var left = bytes.count
         while left > 0 {
             let n = min(left, 1 << 30)
-            crc = SystemZlib.crc32(crc, next, UInt32(n))
+            crc = crc32_gzip_refl(crc, next, UInt64(n))
             next += n
             left -= n
         }
-        return crc
+        return UInt(crc)
     }
 }
 
