@@ -41,6 +41,6 @@ enum SpreadsheetCells {
 
     /// Whether text needs `xml:space="preserve"` to keep leading or trailing spaces.
     static func needsPreserve(_ text: String) -> Bool {
-        text.utf8.first == 0x20 || text.utf8.last == 0x20
+        text.withUTF8Bytes { $0.first == 0x20 || $0.last == 0x20 }
     }
 }
