@@ -7,9 +7,9 @@
 /// widths, and (tables) an autofilter. A table longer than Excel's 1,048,576 rows continues on
 /// `Seats 2`, `Seats 3`, ...
 ///
-/// Every part streams through `XMLStreamWriter` and zlib into a spool (a ZIP entry's sizes must
-/// be known before its data), then from the spool into the archive; with the command layer's
-/// file spool no sheet is ever held in memory whole.
+/// Every part streams through `XMLStreamWriter` and igzip (ISA-L) into a spool (a ZIP entry's
+/// sizes must be known before its data), then from the spool into the archive; with the command
+/// layer's file spool no sheet is ever held in memory whole.
 public enum XLSXRenderer {
     /// One part of the package: its path and a generator that writes it in steps.
     struct Part {

@@ -99,7 +99,7 @@ final class BackgroundTask<Value: Sendable>: @unchecked Sendable {
 }
 
 /// Hands chunks to a consumer running on its own thread, a few at a time, so producing the next
-/// chunk overlaps consuming the last one (a worksheet is written on one core while zlib
+/// chunk overlaps consuming the last one (a worksheet is written on one core while igzip
 /// compresses it on the other). The consumer's first error stops it and is rethrown by `push`
 /// or `finish`.
 public final class ChunkPipe: @unchecked Sendable {
