@@ -158,21 +158,15 @@ struct OutputBatch {
             fchmod(fd, 0o600)
             close(fd)
             return file
-        } catch let error as SeatSweepError {
-            try? writer.finish()
-            close(fd)
-            file.remove()
-            throw error
-        } catch let error as ChunkWriterError {
-            try? writer.finish()
-            close(fd)
-            file.remove()
-            throw failed(error.code)
         } catch {
             try? writer.finish()
             close(fd)
             file.remove()
-            throw SeatSweepError("cannot write (\(error))", at: SourceLocation(path: final))
+            switch error {
+            case let error as SeatSweepError: throw error
+            case let error as ChunkWriterError: throw failed(error.code)
+            default: throw SeatSweepError("cannot write (\(error))", at: SourceLocation(path: final))
+            }
         }
     }
 

@@ -168,11 +168,7 @@ struct TextBuilder {
     }
 
     mutating func add(_ day: Day) {
-        var digits: (UInt64, UInt16) = (0, 0)
-        withUnsafeMutableBytes(of: &digits) { raw in
-            day.writeISO(into: raw)
-            add(UnsafeRawBufferPointer(rebasing: raw[0..<10]))
-        }
+        day.withISO { add(UnsafeRawBufferPointer($0)) }
     }
 }
 

@@ -138,7 +138,7 @@ public enum SpreadsheetML2003Renderer {
     /// through `XMLStreamWriter.text`.
     private static func row(_ w: XMLStreamWriter, _ cells: [ReportCell], bold: Bool) {
         // Fixed markup too (`<Row>`, or `<Row/>` with no cells, as libxml2 writes them).
-        guard cells.contains(where: { $0 != .empty }) else {
+        guard cells.contains(where: { !$0.isEmpty }) else {
             w.raw("<Row/>")
             w.newline()
             return
@@ -176,8 +176,7 @@ public enum SpreadsheetML2003Renderer {
             case .empty: break
             case .text(let text): w.text(SpreadsheetCells.cellText(text))
             case .integer(let number): w.raw(number: number)
-            case .date(let day):
-                w.raw(day: day)
+            case .date(let day): w.raw(day: day)
             case .money(let amount): w.raw(token: ReportFormat.decimalLiteral(amount))
             }
             w.raw("</Data></Cell>")

@@ -389,7 +389,7 @@ public enum XLSXRenderer {
         // Fixed markup like the cells' (`<row r="7">`, or `<row r="7"/>` with no cells, as libxml2 writes them).
         w.raw("<row r=\"")
         w.raw(number: number)
-        guard cells.prefix(letters.count).contains(where: { if case .empty = $0 { false } else { true } }) else {
+        guard cells.prefix(letters.count).contains(where: { !$0.isEmpty }) else {
             w.raw("\"/>")
             w.newline()
             return

@@ -54,7 +54,7 @@ public struct ZIPWriter {
         try pipe.finish()
         try state.deflater.compress([], finish: true, into: spool.append)
         let entry = Entry(
-            name: Array(path.utf8), crc: UInt32(state.crc), compressed: UInt64(spool.size), size: state.size,
+            name: Array(path.utf8), crc: state.crc, compressed: UInt64(spool.size), size: state.size,
             offset: offset)
         try write(localHeader(entry), to: sink)
         var position: Int64 = 0
@@ -174,7 +174,7 @@ public struct ZIPWriter {
 private final class Compression {
     let deflater: Deflater
     let spool: XLSXSpool
-    var crc: UInt = 0
+    var crc: UInt32 = 0
     var size: UInt64 = 0
 
     init(deflater: Deflater, spool: XLSXSpool) {
@@ -243,9 +243,9 @@ final class Deflater {
     }
 
     /// The CRC-32 (ISO 3309, as zlib's `crc32`) of `bytes`, continuing from `crc`.
-    static func crc32(_ crc: UInt, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt {
+    static func crc32(_ crc: UInt32, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         guard var next = bytes.baseAddress else { return crc }
-        var crc = UInt32(truncatingIfNeeded: crc)
+        var crc = crc
         var left = bytes.count
         while left > 0 {
             let n = min(left, 1 << 30)
@@ -253,7 +253,7 @@ final class Deflater {
             next += n
             left -= n
         }
-        return UInt(crc)
+        return crc
     }
 }
 

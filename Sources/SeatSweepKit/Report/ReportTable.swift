@@ -10,6 +10,11 @@ public enum ReportCell: Sendable, Equatable {
     /// An amount in the document's currency, exact.
     case money(Decimal)
     case empty
+
+    /// Whether this is `.empty` (a pattern match: `!= .empty` would compare `Decimal`s).
+    public var isEmpty: Bool {
+        if case .empty = self { true } else { false }
+    }
 }
 
 /// A column of a report table: its header text and a width in characters for spreadsheets.
