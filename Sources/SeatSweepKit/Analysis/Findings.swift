@@ -249,6 +249,27 @@ public struct SeatFindings: RandomAccessCollection, Sendable {
         let v = verdicts[position]
         return v.status == .inactive && protectionIndex[Int(v.account)] < 0 && v.flags & Verdict.inScope != 0
     }
+
+    /// What `SeatFinding.reason` is made of, for seats whose reason depends on nothing else.
+    struct ReasonKey: Hashable {
+        var lastActive: LastActive
+        var days: Int32
+        var status: SeatStatus
+        var threshold: Int
+    }
+
+    /// The key of the reason of the seat at `position`, whose evidence is `lastActive`: seats
+    /// with equal keys have equal reasons. Nil when the reason also depends on the join date
+    /// (never used, grace), on a protection or on the policy's scope.
+    func reasonKey(_ position: Int, lastActive: LastActive) -> ReasonKey? {
+        let v = verdicts[position]
+        guard v.status != .grace, lastActive != .never, Int(v.group) < groupThreshold.count else { return nil }
+        if v.status == .inactive, protectionIndex[Int(v.account)] >= 0 || v.flags & Verdict.inScope == 0 {
+            return nil
+        }
+        return ReasonKey(
+            lastActive: lastActive, days: v.days, status: v.status, threshold: groupThreshold[Int(v.group)])
+    }
 }
 
 /// The activity verdict on a seat, before protections.

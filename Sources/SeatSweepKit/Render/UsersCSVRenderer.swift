@@ -12,8 +12,9 @@ public enum UsersCSVRenderer {
     static let seatColumns = [0, 1, 2, 3, 4, 6, 7, 5, 9, 10, 11, 12, 13]
 
     public static func render(_ document: ReportDocument, sink: (ArraySlice<UInt8>) throws -> Void) rethrows {
-        var out: [UInt8] = [0xEF, 0xBB, 0xBF]  // a BOM so Excel opens UTF-8 correctly
-        out.append(contentsOf: CSVEscaping.row(header).utf8)
+        var out = ByteBuffer(capacity: chunk + (1 << 16))
+        out.append("\u{FEFF}")  // a BOM (EF BB BF) so Excel opens UTF-8 correctly
+        out.append(CSVEscaping.row(header))
         let table = document.seats
         let read = table.reader()
         for i in 0..<table.count {
@@ -22,23 +23,26 @@ public enum UsersCSVRenderer {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
                 append(cells[column], to: &out)
             }
-            out.append(0x0D)
-            out.append(0x0A)
-            if out.count >= 1 << 20 {
-                try sink(out[...])
-                out.removeAll(keepingCapacity: true)
+            out.append("\r\n")
+            if out.count >= chunk {
+                try sink(out.bytes[...])
+                out.removeAll()
             }
         }
-        try sink(out[...])
+        try sink(out.bytes[...])
     }
 
+    /// Bytes handed to the sink at a time.
+    static let chunk = 1 << 20
+
     /// One field, escaped by `CSVEscaping` (a date needs no escaping).
-    static func append(_ cell: ReportCell, to out: inout [UInt8]) {
+    static func append(_ cell: ReportCell, to out: inout ByteBuffer) {
         switch cell {
-        case .text(let text): CSVEscaping.append(field: text, to: &out)
+        case .text(let text): text.withUTF8Bytes { CSVEscaping.append(field: $0, to: &out) }
         case .integer(let n): DecimalDigits.with(n) { CSVEscaping.append(field: $0, to: &out) }
-        case .date(let day): day.withISO { out.append(contentsOf: $0) }
-        case .money(let amount): CSVEscaping.append(field: ReportFormat.decimalLiteral(amount), to: &out)
+        case .date(let day): day.withISO { out.append($0) }
+        case .money(let amount):
+            ReportFormat.decimalLiteral(amount).withUTF8Bytes { CSVEscaping.append(field: $0, to: &out) }
         case .empty: break
         }
     }

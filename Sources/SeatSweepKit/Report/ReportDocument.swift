@@ -450,36 +450,24 @@ extension ReportDocument {
             paths = result.directory.inputs.map { ReportText.clean($0.path) }
         }
 
-        /// Binary search: findings are in (account, seat) order.
-        static func findingIndex(account: Int, seat: Int, in findings: Findings) -> Int? {
-            var low = 0
-            var high = findings.seats.count
-            while low < high {
-                let mid = (low + high) / 2
-                let f = findings.seats[mid]
-                if (f.account, f.seat) < (account, seat) { low = mid + 1 } else { high = mid }
-            }
-            guard low < findings.seats.count, findings.seats[low].account == account, findings.seats[low].seat == seat
-            else { return nil }
-            return low
-        }
-
         /// The findings of one account (a contiguous run).
         func findingRange(ofAccount account: Int) -> Range<Int> {
             guard let first = Self.firstFinding(account: account, in: findings) else { return 0..<0 }
             var end = first
-            while end < findings.seats.count, findings.seats[end].account == account { end += 1 }
+            let verdicts = findings.seats.verdicts
+            while end < verdicts.count, Int(verdicts[end].account) == account { end += 1 }
             return first..<end
         }
 
         static func firstFinding(account: Int, in findings: Findings) -> Int? {
+            let verdicts = findings.seats.verdicts
             var low = 0
-            var high = findings.seats.count
+            var high = verdicts.count
             while low < high {
                 let mid = (low + high) / 2
-                if findings.seats[mid].account < account { low = mid + 1 } else { high = mid }
+                if Int(verdicts[mid].account) < account { low = mid + 1 } else { high = mid }
             }
-            return low < findings.seats.count && findings.seats[low].account == account ? low : nil
+            return low < verdicts.count && Int(verdicts[low].account) == account ? low : nil
         }
 
         func name(_ account: Account) -> String {
@@ -540,8 +528,8 @@ extension ReportDocument {
             let account = accountOfAction[i] >= 0 ? directory.accounts[Int(accountOfAction[i])] : nil
             let lastActive: ReportCell
             let f = Int(findingOfAction[i])
-            if f >= 0, account != nil {
-                lastActive = Self.lastActiveCell(findings.seats[f].lastActive)
+            if f >= 0, let account {
+                lastActive = Self.lastActiveCell(account.seat(at: Int(findings.seats.verdicts[f].seat)).lastActive)
             } else if let text = action.lastActive, let day = Day(iso: text) {
                 lastActive = .date(day)
             } else if action.daysInactive == nil, action.seats.allSatisfy({ $0.lastActive == nil }) {
@@ -589,25 +577,40 @@ extension ReportDocument {
             }
         }
 
-        /// Makes `Seats` rows for one renderer. The seats of an account are consecutive, so the
-        /// cells they share (account id, name, e-mail, protection, evidence) are made once per
-        /// account rather than once per seat.
+        /// Makes `Seats` rows for one renderer, from the compact verdicts rather than expanded
+        /// findings. The seats of an account are consecutive, so the cells they share (account
+        /// id, name, e-mail, protection) are made once per account; product and site cells once
+        /// per subscription; a reason once per distinct `SeatFindings.ReasonKey`, kept in a
+        /// direct-mapped cache (a dictionary's hashing cost more than the rest of the row).
         final class SeatRows {
+            // One renderer's thread uses a `SeatRows`: no dynamic exclusivity checks (they
+            // cost more than the accesses they guard, a dozen per row).
             let context: Context
-            private var account = -1
-            private var current: Account?
-            private var shared: [ReportCell] = []
-            private var protection: ReportCell = .empty
-            private var evidence = SourceRef(input: -1, line: 0)
-            private var evidenceCell = ReportCell.empty
+            private let seats: SeatFindings
+            @exclusivity(unchecked) private var account = -1
+            /// The current account's seats: `storage.seat(seatStart + n)` is its seat `n`.
+            @exclusivity(unchecked) private var storage: AccountStorage?
+            @exclusivity(unchecked) private var seatStart: Int32 = 0
+            @exclusivity(unchecked) private var protection: ReportCell = .empty
+            @exclusivity(unchecked) private var evidence = SourceRef(input: -1, line: 0)
             /// Per (product, site) group of the verdicts: its product and site cells, made once.
-            private var groupCells: [(product: ReportCell, site: ReportCell)?] = []
+            @exclusivity(unchecked) private var groupCells: [(product: ReportCell, site: ReportCell)?] = []
+            @exclusivity(unchecked) private var reasons = [(key: SeatFindings.ReasonKey, cell: ReportCell)?](
+                repeating: nil, count: SeatRows.reasonSlots)
+            /// The row handed out last. Renderers let go of a row before asking for the next, so
+            /// the next is written over it in place (a caller that keeps it gets a copy instead).
+            @exclusivity(unchecked) private var cells = [ReportCell](repeating: .empty, count: 14)
 
-            init(_ context: Context) { self.context = context }
+            static let reasonSlots = 1 << 13
 
-            private func cells(ofGroup group: Int, _ finding: SeatFinding) -> (product: ReportCell, site: ReportCell) {
+            init(_ context: Context) {
+                self.context = context
+                seats = context.findings.seats
+            }
+
+            private func cells(ofGroup group: Int, _ seat: Seat) -> (product: ReportCell, site: ReportCell) {
                 func make() -> (ReportCell, ReportCell) {
-                    (.text(ReportText.clean(finding.product)), .text(ReportText.clean(finding.site)))
+                    (.text(ReportText.clean(seat.product)), .text(ReportText.clean(seat.site)))
                 }
                 // The analyzer clamps group numbers to 16 bits: the last one may stand for several.
                 guard group < Int(UInt16.max) else { return make() }
@@ -618,34 +621,51 @@ extension ReportDocument {
                 return cells
             }
 
-            func row(_ i: Int) -> [ReportCell] {
-                let finding = context.findings.seats[i]
-                if finding.account != account {
-                    let a = context.directory.accounts[finding.account]
-                    let email = context.email(a)
-                    account = finding.account
-                    current = a
-                    shared = [
-                        .text(context.accountId(a)), .text(context.name(a)), email.isEmpty ? .empty : .text(email),
-                    ]
-                    protection = finding.protection.map { .text(context.personal($0, a)) } ?? .empty
+            private func reason(_ i: Int, _ seat: Seat) -> ReportCell {
+                guard let key = seats.reasonKey(i, lastActive: seat.lastActive) else {
+                    return .text(context.personal(seats[i].reason, context.directory.accounts[account]))
                 }
-                let a = current!
-                let seat = a.seat(at: finding.seat)
+                let slot =
+                    Int(UInt32(bitPattern: key.days) &* 2_654_435_761 &+ UInt32(key.threshold)) & (Self.reasonSlots - 1)
+                if let entry = reasons[slot], entry.key == key { return entry.cell }
+                // Such a reason is only our words, dates and numbers: no e-mail to redact.
+                let cell = ReportCell.text(ReportText.clean(seats[i].reason))
+                reasons[slot] = (key, cell)
+                return cell
+            }
+
+            func row(_ i: Int) -> [ReportCell] {
+                let v = seats.verdicts[i]
+                if Int(v.account) != account {
+                    account = Int(v.account)
+                    let a = context.directory.accounts[account]
+                    storage = a.storage
+                    seatStart = a.seatRange.lowerBound
+                    let email = context.email(a)
+                    cells[0] = .text(context.accountId(a))
+                    cells[1] = .text(context.name(a))
+                    cells[2] = email.isEmpty ? .empty : .text(email)
+                    let p = Int(seats.protectionIndex[account])
+                    protection = p >= 0 ? .text(context.personal(seats.protections[p], a)) : .empty
+                }
+                let seat = storage!.seat(seatStart + Int32(v.seat))
+                let group = cells(ofGroup: Int(v.group), seat)
+                let action = context.actionOfFinding[i]
+                cells[3] = group.product
+                cells[4] = group.site
+                cells[5] = .text(v.status.rawValue)
+                cells[6] = Context.lastActiveCell(seat.lastActive)
+                cells[7] = v.days == Int32.min ? .empty : .integer(Int(v.days))
+                cells[8] = .text(v.flags & SeatFindings.Verdict.neverAccessed != 0 ? "yes" : "no")
+                cells[9] = .text(seats.isCandidate(i) ? "yes" : "no")
+                cells[10] = action >= 0 ? .text(context.plan.actions[Int(action)].id) : .empty
+                cells[11] = protection
+                cells[12] = reason(i, seat)
                 if seat.evidence != evidence {
                     evidence = seat.evidence
-                    evidenceCell = .text(context.evidence(seat.evidence))
+                    cells[13] = .text(context.evidence(seat.evidence))
                 }
-                let action = context.actionOfFinding[i]
-                let group = cells(ofGroup: Int(context.findings.seats.verdicts[i].group), finding)
-                return [
-                    shared[0], shared[1], shared[2], group.product, group.site,
-                    .text(finding.status.rawValue), Context.lastActiveCell(seat.lastActive),
-                    finding.daysInactive.map { .integer($0) } ?? .empty, .text(finding.neverAccessed ? "yes" : "no"),
-                    .text(finding.isCandidate ? "yes" : "no"),
-                    action >= 0 ? .text(context.plan.actions[Int(action)].id) : .empty,
-                    protection, .text(context.personal(finding.reason, a)), evidenceCell,
-                ]
+                return cells
             }
         }
 

@@ -67,6 +67,50 @@ import Testing
         #expect(linked == result.plan.actions.count)
     }
 
+    /// `Seats` rows come from the compact verdicts with cached cells; they must say exactly what
+    /// the expanded findings say, for every kind of reason, also when a caller keeps every row.
+    @Test func seatRowsSayWhatTheFindingsSay() throws {
+        var policy = SamplesTests.policy
+        policy.excludeProducts.append("jira-service-management")
+        var kinds = Set<String>()
+        for name in ["directory-export.csv", "legacy-site-export.csv", "transitional-export.csv"] {
+            let result = try TestSupport.audit(
+                [TestSupport.input(TestSupport.sample(name), as: "Samples/\(name)")], policy: policy)
+            let seats = result.findings.seats
+            let table = ReportDocument(result).seats
+            let read = table.reader()
+            let rows = (0..<table.count).map(read)  // kept: each must stay as it was made
+            #expect(rows.count == seats.count)
+            for (i, row) in rows.enumerated() {
+                let f = seats[i]
+                let account = result.directory.accounts[f.account]
+                #expect(row[0] == .text(account.id))
+                #expect(row[3] == .text(f.product))
+                #expect(row[4] == .text(f.site))
+                #expect(row[5] == .text(f.status.rawValue))
+                #expect(row[7] == (f.daysInactive.map { .integer($0) } ?? .empty))
+                #expect(row[8] == .text(f.neverAccessed ? "yes" : "no"))
+                #expect(row[9] == .text(f.isCandidate ? "yes" : "no"))
+                #expect(row[11] == (f.protection.map { .text($0) } ?? .empty))
+                #expect(row[12] == .text(ReportText.clean(f.reason)), "row \(i) of \(name)")
+                let evidence = account.seat(at: f.seat).evidence
+                #expect(row[13] == .text("Samples/\(name):\(evidence.line)"))
+                switch f.lastActive {
+                case .on: kinds.insert("on \(f.status)")
+                case .never: kinds.insert("never \(f.status)")
+                case .atLeastDaysAgo: kinds.insert("at least")
+                case .unknown: kinds.insert("unknown")
+                }
+                if f.status == .inactive, f.protection != nil { kinds.insert("protected") }
+                if f.status == .inactive, !f.inScope { kinds.insert("out of scope") }
+            }
+        }
+        #expect(
+            kinds.isSuperset(of: [
+                "on active", "on inactive", "never inactive", "never grace", "protected", "out of scope",
+            ]), "\(kinds.sorted())")
+    }
+
     @Test func suspendActionsLinkEverySeat() throws {
         var policy = SamplesTests.policy
         policy.action = .suspend

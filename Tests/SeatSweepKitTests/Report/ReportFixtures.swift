@@ -59,9 +59,9 @@ enum ReportFixtures {
         [table.header]
             + (0..<table.count).map {
                 table.row($0).map { cell in
-                    var bytes: [UInt8] = []
+                    var bytes = ByteBuffer()
                     UsersCSVRenderer.append(cell, to: &bytes)
-                    return String(decoding: bytes, as: UTF8.self)
+                    return String(decoding: bytes.bytes, as: UTF8.self)
                 }
             }
     }
