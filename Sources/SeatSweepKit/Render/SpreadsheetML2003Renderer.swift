@@ -144,8 +144,18 @@ public enum SpreadsheetML2003Renderer {
             return
         }
         w.raw("<Row>")
+        // The cells are read in place rather than copied out one by one.
+        cells.withUnsafeBufferPointer { cells in
+            self.cells(w, cells, bold: bold)
+        }
+        w.raw("</Row>")
+        w.newline()
+    }
+
+    private static func cells(_ w: XMLStreamWriter, _ cells: UnsafeBufferPointer<ReportCell>, bold: Bool) {
         var skipped = false
-        for (i, cell) in cells.enumerated() {
+        for i in cells.indices {
+            let cell = cells[i]
             let type: StaticString
             var style: Style? = bold ? .header : nil
             switch cell {
@@ -181,7 +191,5 @@ public enum SpreadsheetML2003Renderer {
             }
             w.raw("</Data></Cell>")
         }
-        w.raw("</Row>")
-        w.newline()
     }
 }

@@ -162,8 +162,14 @@ public final class XMLStreamWriter {
     /// Literal markup, written as is (libxml2 first closes a start tag left open). For the
     /// fixed parts of rows written millions of times, where an element call per tag costs more
     /// than the row; the values inside still go through `text`.
-    public func raw(_ markup: StaticString) {
+    @inline(__always) public func raw(_ markup: StaticString) {
         self.markup.append(markup)
+    }
+
+    /// Digits made once and written several times (a row number, in each cell reference of its row).
+    func raw(digits: UnsafeBufferPointer<UInt8>) {
+        assert(digits.allSatisfy { $0 >= 0x30 && $0 <= 0x39 })
+        markup.append(digits)
     }
 
     /// A cell reference or a number (`B12`, `46327`, `-3.5`) inside `raw` markup: only ASCII
