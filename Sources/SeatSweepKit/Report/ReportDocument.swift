@@ -101,9 +101,21 @@ public struct ReportDocument: Sendable {
     public static let candidateIdHeader = "id"
     public static let decisionHeader = "Decision"
 
-    public init(_ result: Audit.Result, options: Options = Options()) {
+    /// The slow part of a document, linking plan actions to seats and accounts, started on its
+    /// own thread so that it overlaps other work (writing plan.json). The links need only the
+    /// plan's actions: sealing the plan afterwards does not change them.
+    public final class Links: Sendable {
+        fileprivate let task: BackgroundTask<Context>
+
+        public init(_ result: Audit.Result, options: Options = Options()) {
+            task = BackgroundTask { Context(result: result, redactor: options.redactor) }
+        }
+    }
+
+    /// The document of `result`; with `links` started earlier from the same result and options.
+    public init(_ result: Audit.Result, options: Options = Options(), links: Links? = nil) {
         let s = result.summary
-        let context = Context(result: result, redactor: options.redactor)
+        let context = links?.task.wait() ?? Context(result: result, redactor: options.redactor)
         tool = ReportText.clean(s.tool)
         asOf = s.asOf
         asOfSource = Self.describe(asOfSource: s.asOfSource)
