@@ -67,11 +67,14 @@ public struct InactivityAnalyzer: Sendable {
         var thresholds: [Int] = []
         var afterAsOf = 0
 
+        /// The key of a (product, site) in `groupIndex`.
+        static func groupKey(_ product: String, _ site: String) -> String { product + "\u{0}" + site }
+
         /// Appends the part that follows this one, renumbering its groups and protections.
         mutating func append(_ next: Part) {
             var renumber: [UInt16] = []
             for (g, counts) in next.groups.enumerated() {
-                let key = counts.product + "\u{0}" + counts.site
+                let key = Self.groupKey(counts.product, counts.site)
                 if let found = groupIndex[key] {
                     groups[found].add(counts)
                     renumber.append(UInt16(found))
@@ -122,7 +125,7 @@ public struct InactivityAnalyzer: Sendable {
                     if let cached = recent.first(where: { $0.key == raw }) {
                         g = cached.group
                     } else {
-                        let key = seats[s].product + "\u{0}" + seats[s].site
+                        let key = Part.groupKey(seats[s].product, seats[s].site)
                         if let found = part.groupIndex[key] {
                             g = found
                         } else {

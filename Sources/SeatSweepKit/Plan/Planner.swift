@@ -304,15 +304,17 @@ public struct Planner: Sendable {
         let digits = Array("0123456789abcdef".utf8)
         for i in actions.indices {
             let hash = hashes[i]
+            /// Hex digit `k` of the hash, most significant first.
+            func digit(_ k: Int) -> UInt8 { digits[Int((hash >> (60 - 4 * UInt64(k))) & 0xF)] }
             // 12 hex digits (48 bits) unless that prefix is taken: then 14, 16, and a counter.
             if used.insert(hash >> 16).inserted {
                 actions[i].id = String(unsafeUninitializedCapacity: 12) { out in
-                    for k in 0..<12 { out[k] = digits[Int((hash >> (60 - 4 * UInt64(k))) & 0xF)] }
+                    for k in 0..<12 { out[k] = digit(k) }
                     return 12
                 }
                 continue
             }
-            let hex = (0..<16).map { k in digits[Int((hash >> (60 - 4 * UInt64(k))) & 0xF)] }
+            let hex = (0..<16).map(digit)
             var length = 14
             var id = String(decoding: hex[0..<length], as: UTF8.self)
             while !long.insert(id).inserted {

@@ -81,46 +81,43 @@ public final class XMLStreamWriter {
         markup.removeAll()
     }
 
-    /// Marks that libxml2 was just called (so it may hold output), leaving a start tag open or not.
-    private func calledLibxml(openingTag: Bool) {
+    /// Before a call into libxml2: writes the gathered markup, and marks that libxml2 may now
+    /// hold output and, after the call, has a start tag open or not.
+    private func enterLibxml(openingTag: Bool) {
+        writeMarkup()
         libxmlIdle = false
         tagOpen = openingTag
     }
 
     /// `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` and (libxml2 adds it) a line break.
     public func startDocument() {
-        writeMarkup()
-        calledLibxml(openingTag: false)
+        enterLibxml(openingTag: false)
         check(xmlTextWriterStartDocument(writer, "1.0", "UTF-8", "yes"), "start document")
     }
 
     /// A processing instruction such as `<?mso-application progid="Excel.Sheet"?>`.
     public func processingInstruction(_ target: StaticString, _ content: StaticString) {
-        writeMarkup()
-        calledLibxml(openingTag: false)
+        enterLibxml(openingTag: false)
         check(xmlTextWriterWritePI(writer, target.xmlChars, content.xmlChars), "processing instruction \(target)")
     }
 
     /// Opens element `name` (a qualified name such as `ss:Cell`); attributes follow, then content.
     /// Names are literals: seatsweep never takes an element or attribute name from its inputs.
     public func start(_ name: StaticString) {
-        writeMarkup()
-        calledLibxml(openingTag: true)
+        enterLibxml(openingTag: true)
         check(xmlTextWriterStartElement(writer, name.xmlChars), "start <\(name)>")
     }
 
     /// An attribute of the element just started.
     public func attribute(_ name: StaticString, _ value: String) {
-        writeMarkup()
-        calledLibxml(openingTag: true)
+        enterLibxml(openingTag: true)
         let legal = XMLText.legal(value)
         check(legal.withXMLChars { xmlTextWriterWriteAttribute(writer, name.xmlChars, $0) }, "attribute \(name)")
     }
 
     /// An integer attribute (digits need no checking).
     public func attribute(_ name: StaticString, _ value: Int) {
-        writeMarkup()
-        calledLibxml(openingTag: true)
+        enterLibxml(openingTag: true)
         check(
             String(value).withXMLChars { xmlTextWriterWriteAttribute(writer, name.xmlChars, $0) }, "attribute \(name)")
     }
@@ -139,16 +136,14 @@ public final class XMLStreamWriter {
 
     /// Character data through `XMLText.legal` and libxml2's escaping, whatever it holds.
     func escapedText(_ value: String) {
-        writeMarkup()
-        calledLibxml(openingTag: false)
+        enterLibxml(openingTag: false)
         let legal = XMLText.legal(value)
         check(legal.withXMLChars { xmlTextWriterWriteString(writer, $0) }, "text")
     }
 
     /// Closes the innermost open element (`<a/>` when it is empty).
     public func end() {
-        writeMarkup()
-        calledLibxml(openingTag: false)
+        enterLibxml(openingTag: false)
         check(xmlTextWriterEndElement(writer), "end element")
     }
 
@@ -201,8 +196,7 @@ public final class XMLStreamWriter {
 
     /// Closes every open element, ends the document and flushes.
     public func endDocument() {
-        writeMarkup()
-        calledLibxml(openingTag: false)
+        enterLibxml(openingTag: false)
         check(xmlTextWriterEndDocument(writer), "end document")
         flush()
     }

@@ -244,16 +244,8 @@ final class Deflater {
 
     /// The CRC-32 (ISO 3309, as zlib's `crc32`) of `bytes`, continuing from `crc`.
     static func crc32(_ crc: UInt32, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        guard var next = bytes.baseAddress else { return crc }
-        var crc = crc
-        var left = bytes.count
-        while left > 0 {
-            let n = min(left, 1 << 30)
-            crc = crc32_gzip_refl(crc, next, UInt64(n))
-            next += n
-            left -= n
-        }
-        return crc
+        guard let base = bytes.baseAddress else { return crc }
+        return crc32_gzip_refl(crc, base, UInt64(bytes.count))  // a 64-bit length: no pieces needed
     }
 }
 
