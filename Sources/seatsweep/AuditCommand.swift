@@ -170,7 +170,7 @@ struct AuditCommand: AsyncParsableCommand {
             trace?.mark("pipeline")
             let written: [String]
             do {
-                written = try await write(&result, formats: try formats(), progress: progress, trace: trace)
+                written = try write(&result, formats: try formats(), progress: progress, trace: trace)
             } catch {
                 progress?.clear()
                 throw error
@@ -229,7 +229,7 @@ struct AuditCommand: AsyncParsableCommand {
     /// temporary file). Nothing is renamed into place unless every file was written.
     private func write(
         _ result: inout Audit.Result, formats: [OutputFormat], progress: ProgressLine?, trace: StageTrace?
-    ) async throws -> [String] {
+    ) throws -> [String] {
         let html = HTMLReportRenderer.Options(
             rowLimit: htmlRows, templates: formats.contains(.html) ? try htmlTemplates() : .builtIn)
         try OutputBatch.prepare(out)
@@ -249,7 +249,7 @@ struct AuditCommand: AsyncParsableCommand {
                 progress?.status("writing " + reports.map(\.rawValue).joined(separator: ", "))
                 let document = ReportDocument(result, options: options, links: links)
                 trace?.mark("  document")
-                for file in try await Self.render(reports, document, html: html, into: out, trace: trace) {
+                for file in try Self.render(reports, document, html: html, into: out, trace: trace) {
                     batch.add(file)
                 }
             }
@@ -260,36 +260,28 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
-    /// Renders the reports at the same time (they only read the document), each into its own
-    /// temporary file; on any failure every one is removed.
+    /// Renders the reports at the same time (they only read the document), each on its own
+    /// thread and into its own temporary file; on any failure every one is removed. Threads
+    /// rather than tasks: the cooperative pool has one thread per core, so the last report to
+    /// start would run alone at the end while the other core idles; with a thread each, the
+    /// kernel shares both cores among all of them until they finish.
     static func render(
         _ formats: [OutputFormat], _ document: ReportDocument, html: HTMLReportRenderer.Options, into directory: String,
         trace: StageTrace? = nil
-    ) async throws -> [OutputBatch.StagedFile] {
-        try await withThrowingTaskGroup(of: (Int, OutputBatch.StagedFile).self) { group in
-            // The workbook takes longest: start it first.
-            let order = formats.enumerated().sorted { ($0.element == .xlsx ? 0 : 1) < ($1.element == .xlsx ? 0 : 1) }
-            for (index, format) in order {
-                group.addTask {
-                    let file = try render(format, document, html: html, into: directory)
-                    trace?.mark("  " + format.rawValue)
-                    return (index, file)
-                }
+    ) throws(SeatSweepError) -> [OutputBatch.StagedFile] {
+        let running = formats.map { format in
+            BackgroundTask { () -> Result<OutputBatch.StagedFile, SeatSweepError> in
+                defer { trace?.mark("  " + format.rawValue) }
+                return Result { () throws(SeatSweepError) in try render(format, document, html: html, into: directory) }
             }
-            var staged: [(Int, OutputBatch.StagedFile)] = []
-            var failure: (any Error)?
-            while let next = await group.nextResult() {
-                switch next {
-                case .success(let file): staged.append(file)
-                case .failure(let error): failure = failure ?? error
-                }
-            }
-            if let failure {
-                for (_, file) in staged { file.remove() }
-                throw failure
-            }
-            return staged.sorted { $0.0 < $1.0 }.map(\.1)
         }
+        let results = running.map { $0.wait() }
+        for result in results {
+            guard case .failure(let error) = result else { continue }
+            for case .success(let file) in results { file.remove() }
+            throw error
+        }
+        return results.compactMap { try? $0.get() }
     }
 
     /// Renders one report format into its temporary file.

@@ -69,14 +69,14 @@ struct ForkJoinShared<Value>: @unchecked Sendable {
 }
 
 /// Work started on its own thread now and collected later with `wait()`.
-final class BackgroundTask<Value: Sendable>: @unchecked Sendable {
+public final class BackgroundTask<Value: Sendable>: @unchecked Sendable {
     // @unchecked: `value` is written once by the worker before it signals `done`, and read
     // only after waiting for `done`.
     private var value: Value?
     private let done = NSCondition()
     private var finished = false
 
-    init(_ work: @escaping @Sendable () -> Value) {
+    public init(_ work: @escaping @Sendable () -> Value) {
         let thread = Thread { [self] in
             let result = work()
             done.lock()
@@ -89,7 +89,7 @@ final class BackgroundTask<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Waits for the work to finish and returns its result.
-    func wait() -> Value {
+    public func wait() -> Value {
         done.lock()
         while !finished { done.wait() }
         let result = value!
