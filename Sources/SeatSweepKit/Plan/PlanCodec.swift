@@ -269,9 +269,12 @@ public enum PlanCodec {
             JSONWriter.appendLiteral(#","path":"#, to: &out)
             JSONWriter.appendString(action.pointee.evidence.path, to: &out)
             JSONWriter.appendLiteral(#"},"groups":["#, to: &out)
-            for (i, group) in action.pointee.groups.enumerated() {
+            // Lists are read by index through the pointer: iterating them would retain each
+            // array, and many actions share one (their reference count is then contended
+            // between the threads encoding blocks).
+            for i in 0..<action.pointee.groups.count {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.appendString(group, to: &out)
+                JSONWriter.appendString(action.pointee.groups[i], to: &out)
             }
             JSONWriter.appendLiteral(#"],"id":"#, to: &out)
             JSONWriter.appendString(action.pointee.id, to: &out)
@@ -286,15 +289,15 @@ public enum PlanCodec {
             JSONWriter.appendLiteral(#","reason":"#, to: &out)
             JSONWriter.appendString(action.pointee.reason, to: &out)
             JSONWriter.appendLiteral(#","seats":["#, to: &out)
-            for (i, seat) in action.pointee.seats.enumerated() {
+            for i in 0..<action.pointee.seats.count {
                 JSONWriter.appendLiteral(i > 0 ? #",{"daysInactive":"# : #"{"daysInactive":"#, to: &out)
-                JSONWriter.appendInt(seat.daysInactive, to: &out)
+                JSONWriter.appendInt(action.pointee.seats[i].daysInactive, to: &out)
                 JSONWriter.appendLiteral(#","lastActive":"#, to: &out)
-                JSONWriter.appendString(seat.lastActive, to: &out)
+                JSONWriter.appendString(action.pointee.seats[i].lastActive, to: &out)
                 JSONWriter.appendLiteral(#","product":"#, to: &out)
-                JSONWriter.appendString(seat.product, to: &out)
+                JSONWriter.appendString(action.pointee.seats[i].product, to: &out)
                 JSONWriter.appendLiteral(#","site":"#, to: &out)
-                JSONWriter.appendString(seat.site, to: &out)
+                JSONWriter.appendString(action.pointee.seats[i].site, to: &out)
                 out.append(UInt8(ascii: "}"))
             }
             JSONWriter.appendLiteral(#"],"site":"#, to: &out)
