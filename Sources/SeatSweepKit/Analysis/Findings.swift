@@ -239,8 +239,7 @@ public struct SeatFindings: RandomAccessCollection, Sendable {
             daysInactive: v.days == Int32.min ? nil : Int(v.days), neverAccessed: v.flags & Verdict.neverAccessed != 0,
             protection: p >= 0 ? protections[Int(p)] : nil, inScope: v.flags & Verdict.inScope != 0,
             lastActive: seat.lastActive,
-            threshold: Int(v.group) < groupThreshold.count
-                ? groupThreshold[Int(v.group)] : policy.threshold(for: product),
+            threshold: threshold(ofGroup: v.group) ?? policy.threshold(for: product),
             graceDays: policy.graceDays, addedToOrg: added, joinedDaysAgo: joined)
     }
 
@@ -263,12 +262,17 @@ public struct SeatFindings: RandomAccessCollection, Sendable {
     /// (never used, grace), on a protection or on the policy's scope.
     func reasonKey(_ position: Int, lastActive: LastActive) -> ReasonKey? {
         let v = verdicts[position]
-        guard v.status != .grace, lastActive != .never, Int(v.group) < groupThreshold.count else { return nil }
+        guard v.status != .grace, lastActive != .never, let threshold = threshold(ofGroup: v.group) else { return nil }
         if v.status == .inactive, protectionIndex[Int(v.account)] >= 0 || v.flags & Verdict.inScope == 0 {
             return nil
         }
-        return ReasonKey(
-            lastActive: lastActive, days: v.days, status: v.status, threshold: groupThreshold[Int(v.group)])
+        return ReasonKey(lastActive: lastActive, days: v.days, status: v.status, threshold: threshold)
+    }
+
+    /// The threshold of a verdict's group; nil when not known by number: findings built without
+    /// groups, or the last 16-bit number, which the analyzer gives every group from there on.
+    private func threshold(ofGroup group: UInt16) -> Int? {
+        group < UInt16.max && Int(group) < groupThreshold.count ? groupThreshold[Int(group)] : nil
     }
 }
 

@@ -70,17 +70,18 @@ public struct InactivityAnalyzer: Sendable {
         /// The key of a (product, site) in `groupIndex`.
         static func groupKey(_ product: String, _ site: String) -> String { product + "\u{0}" + site }
 
-        /// Appends the part that follows this one, renumbering its groups and protections.
+        /// Appends the part that follows this one, renumbering its groups and protections (group
+        /// numbers clamp to 16 bits as in `scan`).
         mutating func append(_ next: Part) {
             var renumber: [UInt16] = []
             for (g, counts) in next.groups.enumerated() {
                 let key = Self.groupKey(counts.product, counts.site)
                 if let found = groupIndex[key] {
                     groups[found].add(counts)
-                    renumber.append(UInt16(found))
+                    renumber.append(UInt16(clamping: found))
                 } else {
                     groupIndex[key] = groups.count
-                    renumber.append(UInt16(groups.count))
+                    renumber.append(UInt16(clamping: groups.count))
                     groups.append(counts)
                     thresholds.append(next.thresholds[g])
                 }

@@ -59,4 +59,42 @@ import Testing
             #expect(two.protectedAccounts.contains { $0.account >= count / 2 })
         }
     }
+
+    /// Verdicts keep a (product, site) group number in 16 bits. An organisation with more groups
+    /// than that (a hostile or broken input) is still judged and counted, and joining the second
+    /// half's groups past 65,535 clamps their numbers as the scan does instead of trapping.
+    @Test func moreGroupsThanSixteenBitsHold() throws {
+        let count = 70_000
+        let storage = AccountStorage()
+        let joined = Day(iso: "2020-01-01")!
+        let recently = Day(iso: "2026-10-30")!
+        var accounts: [Account] = []
+        for i in 0..<count {
+            let line = SourceRef(input: 0, line: i + 2)
+            let lastActive: LastActive = i % 2 == 0 ? .never : .on(recently)
+            let product = (i / 2) % 2 == 0 ? "jira" : "confluence"
+            let seat = Seat(product: product, site: "s\(i)", lastActive: lastActive, evidence: line)
+            accounts.append(
+                Account(
+                    id: "u\(i)", status: .active, addedToOrg: .on(joined), seats: [seat], source: line,
+                    storage: storage))
+        }
+        let directory = Directory(
+            inputs: [InputSummary(path: "a.csv", sha256: "", layout: "directory", rows: count, accounts: count)],
+            accounts: accounts)
+        var policy = Policy()
+        policy.thresholds = ["confluence": 30]
+        var analyzer = InactivityAnalyzer(policy: policy, asOf: Day(iso: "2026-11-01")!)
+        analyzer.parallelism = 2
+        analyzer.parallelThreshold = 2
+        let findings = analyzer.run(directory)
+        #expect(findings.groups.count == count)
+        #expect(findings.groups.allSatisfy { $0.billable == 1 })
+        #expect(findings.groups.reduce(0) { $0 + $1.inactive } == count / 2)
+        #expect(findings.seats.count == count)
+        #expect(findings.seats[count - 1].site == "s\(count - 1)")
+        // Seats whose group number was clamped still carry their own product's threshold.
+        let wrong = findings.seats.count { $0.threshold != ($0.product == "jira" ? 90 : 30) }
+        #expect(wrong == 0, "seats with another product's threshold")
+    }
 }
