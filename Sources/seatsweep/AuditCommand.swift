@@ -275,13 +275,19 @@ struct AuditCommand: AsyncParsableCommand {
                 return Result { () throws(SeatSweepError) in try render(format, document, html: html, into: directory) }
             }
         }
-        let results = running.map { $0.wait() }
-        for result in results {
-            guard case .failure(let error) = result else { continue }
-            for case .success(let file) in results { file.remove() }
-            throw error
+        var staged: [OutputBatch.StagedFile] = []
+        var failure: SeatSweepError?
+        for task in running {
+            switch task.wait() {
+            case .success(let file): staged.append(file)
+            case .failure(let error): failure = failure ?? error
+            }
         }
-        return results.compactMap { try? $0.get() }
+        if let failure {
+            for file in staged { file.remove() }
+            throw failure
+        }
+        return staged
     }
 
     /// Renders one report format into its temporary file.

@@ -100,8 +100,6 @@ import ZIPFoundation
         func read(at offset: Int64, count: Int) throws -> [UInt8] { inner.read(at: offset, count: count) }
     }
 
-    /// Compression runs on its own thread: a failure on either side ends the entry with that
-    /// error (and nothing hangs).
     /// The CRC-32 ZIP wants (ISO 3309, zlib's `crc32`): the standard check value, also when the
     /// bytes come in two pieces.
     @Test func crcIsTheZipOne() {
@@ -113,6 +111,8 @@ import ZIPFoundation
         #expect(pieces == 0xCBF4_3926)
     }
 
+    /// Compression runs on its own thread: a failure on either side ends the entry with that
+    /// error (and nothing hangs).
     @Test func failuresOnEitherSideEndTheEntry() throws {
         var zip = ZIPWriter(modified: Self.modified)
         var out: [UInt8] = []

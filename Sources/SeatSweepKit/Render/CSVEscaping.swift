@@ -5,42 +5,24 @@
 /// apostrophe (OWASP "CSV injection").
 public enum CSVEscaping {
     public static func field(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        append(field: text, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var bytes = ByteBuffer(capacity: text.utf8.count + 8)
+        text.withUTF8Bytes { append(field: $0, to: &bytes) }
+        return bytes.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// One CSV line (CRLF-terminated, as RFC 4180 and Excel expect).
     public static func row(_ fields: [String]) -> String {
-        var bytes: [UInt8] = []
-        append(row: fields, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Appends one CSV line to `bytes` (the same text `row` returns, without making strings).
-    public static func append(row fields: [String], to bytes: inout [UInt8]) {
+        var bytes = ByteBuffer(capacity: 256)
         for (i, field) in fields.enumerated() {
             if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            append(field: field, to: &bytes)
+            field.withUTF8Bytes { append(field: $0, to: &bytes) }
         }
-        bytes.append(0x0D)
-        bytes.append(0x0A)
+        bytes.append("\r\n")
+        return bytes.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Appends one escaped field: a leading apostrophe for formula-looking text, quotes (with
     /// doubled inner quotes) when the field holds a comma, quote or line break.
-    public static func append(field text: String, to bytes: inout [UInt8]) {
-        text.withUTF8Bytes { append(field: $0, to: &bytes) }
-    }
-
-    /// `append(field:to:)` over the field's UTF-8 bytes.
-    static func append(field utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-        var buffer = ByteBuffer(capacity: utf8.count + 8)
-        append(field: utf8, to: &buffer)
-        buffer.withUnsafeBytes { bytes.append(contentsOf: $0) }
-    }
-
-    /// `append(field:to:)` into a `ByteBuffer` (users.csv, a million rows).
     static func append(field utf8: UnsafeBufferPointer<UInt8>, to bytes: inout ByteBuffer) {
         let quoted = ByteScan.contains(
             utf8,
