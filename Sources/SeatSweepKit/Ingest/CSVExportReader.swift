@@ -108,6 +108,8 @@ struct CSVExportReader {
     private var seatScratch: [Seat] = []
     /// Told how many bytes have been read, every few thousand rows.
     var progress: ProgressHandler?
+    /// Told as each thread reading part of the file finishes its part.
+    var partRead: (@Sendable () -> Void)?
     /// Where this reader (or this half of a file) keeps its accounts' text and seats.
     private var storage = AccountStorage()
 
@@ -191,6 +193,7 @@ struct CSVExportReader {
                     } catch {
                         slot.value = (.failure(error), log)
                     }
+                    base.partRead?()
                 }
                 ForkJoin.run([
                     // Room for the whole file, so the second half appends without reallocating.

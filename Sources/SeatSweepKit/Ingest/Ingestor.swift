@@ -39,11 +39,12 @@ public struct Ingestor: Sendable {
         var patches: [APIDumpReader.EvidencePatch] = []
         var orgId: String?
         var fetchedAt: Timestamp?
-        // The inputs' SHA-256 is computed on its own thread while they are parsed: it fills the
-        // moments one core idles, instead of adding a pass at the end.
-        let hashing = BackgroundTask { files.map { Self.sha256Hex($0.data) } }
+        // The inputs' SHA-256 is computed on a thread of its own, started when the first reader
+        // thread finishes its part of a file: it then fills the moments one core idles (the other
+        // reader finishing, the parts being joined) instead of slowing the readers down.
+        let hashing = DeferredTask { files.map { Self.sha256Hex($0.data) } }
         for (index, file) in files.enumerated() {
-            let read = try readOne(file, index: index, diagnostics: &diagnostics)
+            let read = try readOne(file, index: index, partRead: hashing.start, diagnostics: &diagnostics)
             phaseEnded?("parse")
             inputs.append(
                 InputSummary(
@@ -71,6 +72,8 @@ public struct Ingestor: Sendable {
         var parallelThreshold: Int
         var progress: ProgressHandler?
         var total: Int
+        /// Told when a reader thread has finished its part of a file.
+        var partRead: (@Sendable () -> Void)?
     }
 
     struct ReadResult {
@@ -82,13 +85,14 @@ public struct Ingestor: Sendable {
         var fetchedAt: Timestamp?
     }
 
-    private func readOne(_ file: InputFile, index: Int, diagnostics: inout DiagnosticLog) throws(SeatSweepError)
-        -> ReadResult
-    {
+    private func readOne(
+        _ file: InputFile, index: Int, partRead: @escaping @Sendable () -> Void, diagnostics: inout DiagnosticLog
+    ) throws(SeatSweepError) -> ReadResult {
         let order = dateOrder
         let phase = phaseEnded
         let threads = ReadOptions(
-            parallelism: parallelism, parallelThreshold: parallelThreshold, progress: progress, total: file.data.count)
+            parallelism: parallelism, parallelThreshold: parallelThreshold, progress: progress, total: file.data.count,
+            partRead: partRead)
         let outcome: Result<ReadResult, SeatSweepError> = file.data.withUnsafeBytes { raw in
             do throws(SeatSweepError) {
                 let decoded = try TextDecoder.decode(raw, path: file.path, parallelism: threads.parallelism)
@@ -135,6 +139,7 @@ public struct Ingestor: Sendable {
             bytes: buffer, range: range, path: path, inputIndex: index, dateOrder: order,
             parallelism: threads.parallelism, parallelThreshold: threads.parallelThreshold)
         reader.progress = threads.progress
+        reader.partRead = threads.partRead
         let result = try reader.read(diagnostics: &diagnostics)
         return ReadResult(layout: result.layout.rawValue, rows: result.rows, collector: result.collector)
     }

@@ -68,6 +68,35 @@ struct ForkJoinShared<Value>: @unchecked Sendable {
     let value: Value
 }
 
+/// Work started on its own thread when some thread first calls `start()` (or run by `wait()`
+/// on the waiting thread if none did), and collected with `wait()`. For work that should fill
+/// a moment a core would otherwise idle, which only the code doing the main work can tell.
+final class DeferredTask<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `running` is read and written only under `lock`.
+    private let work: @Sendable () -> Value
+    private let lock = NSLock()
+    private var running: BackgroundTask<Value>?
+    private var waited = false
+
+    init(_ work: @escaping @Sendable () -> Value) { self.work = work }
+
+    /// Starts the work on its own thread, unless it has started already.
+    func start() {
+        lock.lock()
+        defer { lock.unlock() }
+        if running == nil, !waited { running = BackgroundTask(work) }
+    }
+
+    /// The work's result: waited for if started, else computed on this thread.
+    func wait() -> Value {
+        lock.lock()
+        let task = running
+        waited = true
+        lock.unlock()
+        return task?.wait() ?? work()
+    }
+}
+
 /// Work started on its own thread now and collected later with `wait()`.
 public final class BackgroundTask<Value: Sendable>: @unchecked Sendable {
     // @unchecked: `value` is written once by the worker before it signals `done`, and read

@@ -43,6 +43,39 @@ import Testing
         #expect(one.inputs == two.inputs)
     }
 
+    /// The input's SHA-256 is computed on a thread started when the first reader finishes its
+    /// half (or on the caller's thread when the file is read on one): the same digest either way
+    /// (the expected one from Python's hashlib).
+    @Test(arguments: [1, 2])
+    func inputDigestWhicheverThreadComputesIt(threads: Int) throws {
+        let (directory, _) = try Self.read(Self.rows(301), threads: threads)
+        #expect(directory.inputs.map(\.sha256) == ["e04a10d198e03f6c543e8637e40a8b797d6b1ef112fc661e5b953c5efb364b49"])
+    }
+
+    @Test func aDeferredTaskRunsItsWorkOnce() {
+        final class Counter: @unchecked Sendable {
+            let lock = NSLock()
+            var runs = 0
+            func run() -> Int {
+                lock.withLock { runs += 1 }
+                return 42
+            }
+        }
+        let started = Counter()
+        let startedTask = DeferredTask { started.run() }
+        startedTask.start()
+        startedTask.start()
+        #expect(startedTask.wait() == 42)
+        #expect(started.runs == 1)
+        // Never started: `wait` does the work itself, and a later `start` does not repeat it.
+        let idle = Counter()
+        let idleTask = DeferredTask { idle.run() }
+        #expect(idleTask.wait() == 42)
+        idleTask.start()
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(idle.runs == 1)
+    }
+
     @Test func aQuotedLineBreakAtTheSplitPoint() throws {
         // Put a long quoted cell with many line breaks across the middle of the file.
         var lines = [Self.header]
