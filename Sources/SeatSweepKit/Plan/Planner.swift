@@ -43,15 +43,7 @@ public struct Planner: Sendable {
         // Sort small keys into plan order, then build the actions in account order (memory is
         // read front to back, on two threads), each straight into its place in the plan: chasing
         // a million accounts in sorted order is not cheap.
-        var order = Array(entries.indices)
-        order.sort { x, y in
-            let (a, b) = (entries[x], entries[y])
-            if a.rank != b.rank { return a.rank < b.rank }
-            if a.idKey != b.idKey { return a.idKey < b.idKey }
-            return directory.accounts[Int(a.account)].withIDBytes { p in
-                directory.accounts[Int(b.account)].withIDBytes { q in p.lexicographicallyPrecedes(q) }
-            }
-        }
+        let order = Self.planOrder(entries, directory: directory, parallel: entries.count >= parallelThreshold)
         for (place, e) in order.enumerated() { entries[e].place = Int32(place) }
         var hashes = [UInt64](repeating: 0, count: entries.count)
         var actions = [PlanAction](unsafeUninitializedCapacity: entries.count) { buffer, count in
@@ -152,6 +144,40 @@ public struct Planner: Sendable {
         let tail = second.wait()
         entries += tail.entries
         return (entries, withoutId + tail.withoutId)
+    }
+
+    /// The entries' indices in plan order: by group rank, then account id. Large plans are
+    /// sorted in two halves on two threads and the halves merged.
+    private static func planOrder(_ entries: [Entry], directory: Directory, parallel: Bool) -> [Int] {
+        @Sendable func precedes(_ x: Int, _ y: Int) -> Bool {
+            let (a, b) = (entries[x], entries[y])
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.idKey != b.idKey { return a.idKey < b.idKey }
+            return directory.accounts[Int(a.account)].withIDBytes { p in
+                directory.accounts[Int(b.account)].withIDBytes { q in p.lexicographicallyPrecedes(q) }
+            }
+        }
+        guard parallel else { return entries.indices.sorted(by: precedes) }
+        let half = entries.count / 2
+        let second = BackgroundTask { (half..<entries.count).sorted(by: precedes) }
+        let first = (0..<half).sorted(by: precedes)
+        let tail = second.wait()
+        var order: [Int] = []
+        order.reserveCapacity(entries.count)
+        var (i, j) = (0, 0)
+        while i < first.count, j < tail.count {
+            // Ties keep the first half first, as one stable sort would.
+            if precedes(tail[j], first[i]) {
+                order.append(tail[j])
+                j += 1
+            } else {
+                order.append(first[i])
+                i += 1
+            }
+        }
+        order += first[i...]
+        order += tail[j...]
+        return order
     }
 
     /// A plan action before it is built: where it sorts and where its seat is.
