@@ -625,6 +625,14 @@ struct CSVExportReader {
             return false
         }
         if Self.equalsIgnoringCase(raw, "user") || Self.equalsIgnoringCase(raw, "yes") { return true }
+        var admins: [Range<Int>] = []
+        if let grants = Self.classifyTokens(raw, admins: &admins) {
+            for token in admins {
+                account.addAdminRole(
+                    "\(String(decoding: raw.base[token], as: UTF8.self)) (\(plan.seatColumns[column].header))")
+            }
+            return grants
+        }
         let text = parser.string(index)
         var grants = false
         for token in text.split(separator: ",").map({ $0.trimmingSpaces }) where !token.isEmpty {
@@ -647,6 +655,55 @@ struct CSVExportReader {
             }
         }
         return grants
+    }
+
+    /// Classifies an access cell of several tokens (`User, User access admin`) on its bytes, as
+    /// the general path in `readAccessCell` would: whether a token grants a seat, with the admin
+    /// tokens' ranges added to `admins`. Nil when a token needs that path: one with a byte
+    /// outside printable ASCII, or an unknown one (which gets a warning there).
+    static func classifyTokens(_ raw: Slice<UnsafeBufferPointer<UInt8>>, admins: inout [Range<Int>]) -> Bool? {
+        var grants = false
+        var start = raw.startIndex
+        while start <= raw.endIndex {
+            var end = start
+            while end < raw.endIndex, raw.base[end] != UInt8(ascii: ",") { end += 1 }
+            defer { start = end + 1 }
+            var (first, last) = (start, end)
+            while first < last, raw.base[first] == 0x20 { first += 1 }
+            while last > first, raw.base[last - 1] == 0x20 { last -= 1 }
+            guard first < last else { continue }
+            let token = raw.base[first..<last]
+            guard token.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+            if equalsIgnoringCase(token, "user") || equalsIgnoringCase(token, "yes")
+                || equalsIgnoringCase(token, "true")
+            {
+                grants = true
+            } else if containsIgnoringCase(token, "admin") {
+                admins.append(first..<last)  // no known non-grant contains "admin"
+            } else if !(knownNonGrants.contains { equalsIgnoringCase(token, $0) }) {
+                return nil
+            }
+        }
+        return grants
+    }
+
+    /// Access tokens that hold no seat and need no warning.
+    static let knownNonGrants: [StaticString] = [
+        "none", "no", "false", "guest", "basic", "contributor", "stakeholder", "customer", "collaborator", "viewer",
+        "external collaborator",
+    ]
+
+    /// Whether printable-ASCII `raw` contains the lower-case `word`, ignoring case.
+    static func containsIgnoringCase(_ raw: Slice<UnsafeBufferPointer<UInt8>>, _ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard raw.count >= n else { return false }
+        let w = word.utf8Start
+        for start in raw.startIndex...(raw.endIndex - n) {
+            var k = 0
+            while k < n, raw.base[start + k] | 0x20 == w[k] { k += 1 }
+            if k == n { return true }
+        }
+        return false
     }
 
     private mutating func activityCell(

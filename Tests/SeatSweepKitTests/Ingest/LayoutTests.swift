@@ -179,4 +179,28 @@ import Testing
         #expect(token.location?.line == 2)
         #expect(token.location?.column == 72)
     }
+
+    /// Cells of several tokens are classified on their bytes when every token is plain ASCII
+    /// and known; anything else (a tab, a non-ASCII letter, an unknown token) takes the general
+    /// path. Both must give the same seats, admin roles and warnings.
+    @Test(arguments: [
+        ("User , Product Admin", true, ["Product Admin"], 0),
+        (" guest,  Viewer ,", false, [], 0),
+        ("none,User access ADMIN,user", true, ["User access ADMIN"], 0),
+        ("User,\tJira Admin", true, ["Jira Admin"], 0),
+        ("Basic,Ädmin team", false, [], 1),
+        ("Basic,Admin équipe", false, ["Admin équipe"], 0),
+        ("User,Wizard", true, [], 1),
+        ("External Collaborator,,Site admin", false, ["Site admin"], 0),
+    ])
+    func accessCellsOfSeveralTokens(cell: String, grants: Bool, roles: [String], warnings: Int) throws {
+        let csv =
+            "User id,User name,email,User status,Added to org,Org role,Last seen in Jira - acme,Jira - acme\n"
+            + "u1,Una,una@x.example,Active,1 Jan 2024,None,1 Oct 2026,\"\(cell)\"\n"
+        let r = try TestSupport.audit([("d.csv", csv)])
+        let una = try #require(r.directory.accounts.first)
+        #expect(una.seats.isEmpty == !grants)
+        #expect(una.adminRoles == roles.map { "\($0) (Jira - acme)" })
+        #expect(r.diagnostics.kept.filter { $0.code == "unknown-access-token" }.count == warnings)
+    }
 }
