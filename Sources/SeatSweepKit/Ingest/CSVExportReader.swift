@@ -108,8 +108,8 @@ struct CSVExportReader {
     private var seatScratch: [Seat] = []
     /// Told how many bytes have been read, every few thousand rows.
     var progress: ProgressHandler?
-    /// Told as each thread reading part of the file finishes its part.
-    var partRead: (@Sendable () -> Void)?
+    /// Told as each thread reading half of the file finishes its half (leaving a core idle).
+    var coreIdle: (@Sendable () -> Void)?
     /// Where this reader (or this half of a file) keeps its accounts' text and seats.
     private var storage = AccountStorage()
 
@@ -193,7 +193,7 @@ struct CSVExportReader {
                     } catch {
                         slot.value = (.failure(error), log)
                     }
-                    base.partRead?()
+                    base.coreIdle?()
                 }
                 ForkJoin.run([
                     // Room for the whole file, so the second half appends without reallocating.

@@ -39,12 +39,13 @@ public struct Ingestor: Sendable {
         var patches: [APIDumpReader.EvidencePatch] = []
         var orgId: String?
         var fetchedAt: Timestamp?
-        // The inputs' SHA-256 is computed on a thread of its own, started when the first reader
-        // thread finishes its part of a file: it then fills the moments one core idles (the other
-        // reader finishing, the parts being joined) instead of slowing the readers down.
+        // The inputs' SHA-256 is computed on a thread of its own, started when reading first
+        // leaves a core idle (a file read on one thread, or the first of two reader threads done
+        // with its half while the other finishes and the halves are joined): it fills that core
+        // instead of slowing the readers down.
         let hashing = DeferredTask { files.map { Self.sha256Hex($0.data) } }
         for (index, file) in files.enumerated() {
-            let read = try readOne(file, index: index, partRead: hashing.start, diagnostics: &diagnostics)
+            let read = try readOne(file, index: index, coreIdle: hashing.start, diagnostics: &diagnostics)
             phaseEnded?("parse")
             inputs.append(
                 InputSummary(
@@ -72,8 +73,8 @@ public struct Ingestor: Sendable {
         var parallelThreshold: Int
         var progress: ProgressHandler?
         var total: Int
-        /// Told when a reader thread has finished its part of a file.
-        var partRead: (@Sendable () -> Void)?
+        /// Told when reading leaves a core idle.
+        var coreIdle: (@Sendable () -> Void)?
     }
 
     struct ReadResult {
@@ -86,13 +87,13 @@ public struct Ingestor: Sendable {
     }
 
     private func readOne(
-        _ file: InputFile, index: Int, partRead: @escaping @Sendable () -> Void, diagnostics: inout DiagnosticLog
+        _ file: InputFile, index: Int, coreIdle: @escaping @Sendable () -> Void, diagnostics: inout DiagnosticLog
     ) throws(SeatSweepError) -> ReadResult {
         let order = dateOrder
         let phase = phaseEnded
         let threads = ReadOptions(
             parallelism: parallelism, parallelThreshold: parallelThreshold, progress: progress, total: file.data.count,
-            partRead: partRead)
+            coreIdle: coreIdle)
         let outcome: Result<ReadResult, SeatSweepError> = file.data.withUnsafeBytes { raw in
             do throws(SeatSweepError) {
                 let decoded = try TextDecoder.decode(raw, path: file.path, parallelism: threads.parallelism)
@@ -126,6 +127,7 @@ public struct Ingestor: Sendable {
         var first = range.lowerBound
         while first < range.upperBound, [0x20, 0x09, 0x0A, 0x0D].contains(buffer[first]) { first += 1 }
         if first < range.upperBound, buffer[first] == UInt8(ascii: "{") || buffer[first] == UInt8(ascii: "[") {
+            threads.coreIdle?()  // an API dump is read on one thread
             var parser = JSONParser(bytes: buffer, range: range, path: path)
             let values = try parser.parseAll()
             var reader = APIDumpReader(path: path, inputIndex: index)
@@ -139,7 +141,9 @@ public struct Ingestor: Sendable {
             bytes: buffer, range: range, path: path, inputIndex: index, dateOrder: order,
             parallelism: threads.parallelism, parallelThreshold: threads.parallelThreshold)
         reader.progress = threads.progress
-        reader.partRead = threads.partRead
+        reader.coreIdle = threads.coreIdle
+        // Read on one thread: the other core is idle from the start.
+        if threads.parallelism < 2 || range.count < threads.parallelThreshold { threads.coreIdle?() }
         let result = try reader.read(diagnostics: &diagnostics)
         return ReadResult(layout: result.layout.rawValue, rows: result.rows, collector: result.collector)
     }

@@ -72,7 +72,7 @@ struct ForkJoinShared<Value>: @unchecked Sendable {
 /// on the waiting thread if none did), and collected with `wait()`. For work that should fill
 /// a moment a core would otherwise idle, which only the code doing the main work can tell.
 final class DeferredTask<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: `running` is read and written only under `lock`.
+    // @unchecked: `running` and `waited` are read and written only under `lock`.
     private let work: @Sendable () -> Value
     private let lock = NSLock()
     private var running: BackgroundTask<Value>?
@@ -80,7 +80,7 @@ final class DeferredTask<Value: Sendable>: @unchecked Sendable {
 
     init(_ work: @escaping @Sendable () -> Value) { self.work = work }
 
-    /// Starts the work on its own thread, unless it has started already.
+    /// Starts the work on its own thread, unless it has started already or `wait()` was called.
     func start() {
         lock.lock()
         defer { lock.unlock() }

@@ -44,8 +44,8 @@ import Testing
     }
 
     /// The input's SHA-256 is computed on a thread started when the first reader finishes its
-    /// half (or on the caller's thread when the file is read on one): the same digest either way
-    /// (the expected one from Python's hashlib).
+    /// half (or from the start when the file is read on one): the same digest either way (the
+    /// expected one from Python's hashlib).
     @Test(arguments: [1, 2])
     func inputDigestWhicheverThreadComputesIt(threads: Int) throws {
         let (directory, _) = try Self.read(Self.rows(301), threads: threads)
