@@ -139,7 +139,7 @@ struct OutputBatch {
         }
         let file = StagedFile(temp: temp, final: final)
         let writer = ChunkPipe { chunk in
-            if let code = Self.writeAll(chunk, to: fd) { throw ChunkWriterError(code: code) }
+            if let code = Self.writeAll(chunk, to: fd) { throw StagedWriteError(code: code) }
         }
         func failed(_ code: Int32) -> SeatSweepError {
             SeatSweepError(
@@ -164,7 +164,7 @@ struct OutputBatch {
             file.remove()
             switch error {
             case let error as SeatSweepError: throw error
-            case let error as ChunkWriterError: throw failed(error.code)
+            case let error as StagedWriteError: throw failed(error.code)
             default: throw SeatSweepError("cannot write (\(error))", at: SourceLocation(path: final))
             }
         }
@@ -275,6 +275,6 @@ final class FileSpool: XLSXSpool {
 }
 
 /// A failed `write(2)` of a staged file's chunk: its errno.
-struct ChunkWriterError: Error {
+struct StagedWriteError: Error {
     var code: Int32
 }

@@ -636,22 +636,20 @@ struct CSVExportReader {
         let text = parser.string(index)
         var grants = false
         for token in text.split(separator: ",").map({ $0.trimmingSpaces }) where !token.isEmpty {
-            switch token.lowercased() {
-            case "user", "yes", "true": grants = true
-            case "none", "no", "false", "guest", "basic", "contributor", "stakeholder", "customer", "collaborator",
-                "viewer", "external collaborator":
+            let lower = token.lowercased()
+            if Self.grantingTokens.contains(where: { $0.description == lower }) {
+                grants = true
+            } else if Self.knownNonGrants.contains(where: { $0.description == lower }) {
                 continue
-            default:
-                if token.lowercased().contains("admin") {
-                    account.addAdminRole("\(token) (\(plan.seatColumns[column].header))")
-                } else {
-                    diagnostics.append(
-                        Diagnostic(
-                            .warning, "unknown-access-token",
-                            "unknown access '\(token)' in '\(plan.seatColumns[column].header)'; it is not counted as a seat",
-                            at: SourceLocation(
-                                path: path, line: parser.line(ofField: index), column: parser.column(ofField: index))))
-                }
+            } else if lower.contains("admin") {
+                account.addAdminRole("\(token) (\(plan.seatColumns[column].header))")
+            } else {
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, "unknown-access-token",
+                        "unknown access '\(token)' in '\(plan.seatColumns[column].header)'; it is not counted as a seat",
+                        at: SourceLocation(
+                            path: path, line: parser.line(ofField: index), column: parser.column(ofField: index))))
             }
         }
         return grants
@@ -674,9 +672,7 @@ struct CSVExportReader {
             guard first < last else { continue }
             let token = raw.base[first..<last]
             guard token.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
-            if equalsIgnoringCase(token, "user") || equalsIgnoringCase(token, "yes")
-                || equalsIgnoringCase(token, "true")
-            {
+            if grantingTokens.contains(where: { equalsIgnoringCase(token, $0) }) {
                 grants = true
             } else if containsIgnoringCase(token, "admin") {
                 admins.append(first..<last)  // no known non-grant contains "admin"
@@ -686,6 +682,9 @@ struct CSVExportReader {
         }
         return grants
     }
+
+    /// Access tokens that grant a seat.
+    static let grantingTokens: [StaticString] = ["user", "yes", "true"]
 
     /// Access tokens that hold no seat and need no warning.
     static let knownNonGrants: [StaticString] = [

@@ -43,15 +43,15 @@ public struct Planner: Sendable {
         // Sort small keys into plan order, then build the actions in account order (memory is
         // read front to back, on two threads), each straight into its place in the plan: chasing
         // a million accounts in sorted order is not cheap.
-        let order = Self.planOrder(entries, directory: directory, parallel: entries.count >= parallelThreshold)
+        let parallel = entries.count >= parallelThreshold
+        let order = Self.planOrder(entries, directory: directory, parallel: parallel)
         for (place, e) in order.enumerated() { entries[e].place = Int32(place) }
         var hashes = [UInt64](repeating: 0, count: entries.count)
         var actions = [PlanAction](unsafeUninitializedCapacity: entries.count) { buffer, count in
             if let base = buffer.baseAddress {
                 hashes.withUnsafeMutableBufferPointer { hashes in
                     Self.build(
-                        entries, seats: seats, directory: directory, into: base, hashes: hashes,
-                        parallel: entries.count >= parallelThreshold)
+                        entries, seats: seats, directory: directory, into: base, hashes: hashes, parallel: parallel)
                 }
             }
             count = entries.count

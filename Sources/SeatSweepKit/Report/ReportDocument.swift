@@ -406,14 +406,11 @@ extension ReportDocument {
             var actionOfFinding = [Int32](repeating: -1, count: seats.count)
             var findingOfAction = [Int32](repeating: -1, count: actions.count)
             var accountOfAction = [Int32](repeating: -1, count: actions.count)
-            // The actions by a hash of their account id: the first in `firstAction`, each next in
-            // `nextAction` (a dictionary of strings cost a cache miss per key compared).
-            func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-                var hasher = Hasher()
-                hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
-                return hasher.finalize()
-            }
-            var firstAction: [Int: Int32] = [:]
+            // The actions by a hash of their account id (the id index's byte hash): the first in
+            // `firstAction`, each next in `nextAction` (a dictionary of strings cost a cache miss
+            // per key compared).
+            let hash = IdIndex.hash
+            var firstAction: [UInt64: Int32] = [:]
             firstAction.reserveCapacity(actions.count)
             var nextAction = [Int32](repeating: -1, count: actions.count)
             for i in actions.indices.reversed() {
