@@ -255,18 +255,21 @@ public struct SeatFindings: RandomAccessCollection, Sendable {
         var days: Int32
         var status: SeatStatus
         var threshold: Int
+        /// The join date, which a never-used seat's reason names; nil for every other seat.
+        var added: AddedDate?
     }
 
     /// The key of the reason of the seat at `position`, whose evidence is `lastActive`: seats
-    /// with equal keys have equal reasons. Nil when the reason also depends on the join date
-    /// (never used, grace), on a protection or on the policy's scope.
+    /// with equal keys have equal reasons. Nil when the reason also depends on the grace
+    /// period, on a protection or on the policy's scope.
     func reasonKey(_ position: Int, lastActive: LastActive) -> ReasonKey? {
         let v = verdicts[position]
-        guard v.status != .grace, lastActive != .never, let threshold = threshold(ofGroup: v.group) else { return nil }
+        guard v.status != .grace, let threshold = threshold(ofGroup: v.group) else { return nil }
         if v.status == .inactive, protectionIndex[Int(v.account)] >= 0 || v.flags & Verdict.inScope == 0 {
             return nil
         }
-        return ReasonKey(lastActive: lastActive, days: v.days, status: v.status, threshold: threshold)
+        let added = lastActive == .never ? accounts[Int(v.account)].addedToOrg : nil
+        return ReasonKey(lastActive: lastActive, days: v.days, status: v.status, threshold: threshold, added: added)
     }
 
     /// The threshold of a verdict's group; nil when not known by number: findings built without

@@ -479,28 +479,33 @@ extension ReportDocument {
             return low < verdicts.count && Int(verdicts[low].account) == account ? low : nil
         }
 
-        func name(_ account: Account) -> String {
-            redactor.map { $0.name(accountId: account.id) } ?? ReportText.clean(account.name)
+        // The account's text by its index: each field is read where it is (a copy of the
+        // account would retain every one of its references, once per row).
+
+        func name(_ a: Int) -> String {
+            redactor.map { $0.name(accountId: directory.accounts[a].id) }
+                ?? ReportText.clean(directory.accounts[a].name)
         }
 
-        func email(_ account: Account) -> String {
-            guard account.hasEmail else { return "" }
-            return redactor.map { $0.email(accountId: account.id) } ?? ReportText.clean(account.email)
+        func email(_ a: Int) -> String {
+            guard directory.accounts[a].hasEmail else { return "" }
+            return redactor.map { $0.email(accountId: directory.accounts[a].id) }
+                ?? ReportText.clean(directory.accounts[a].email)
         }
 
-        func accountId(_ account: Account) -> String {
-            redactor.map { $0.accountId(account.id, hasAccountId: account.hasAccountId) }
-                ?? ReportText.clean(account.id)
+        func accountId(_ a: Int) -> String {
+            redactor.map { $0.accountId(directory.accounts[a].id, hasAccountId: directory.accounts[a].hasAccountId) }
+                ?? ReportText.clean(directory.accounts[a].id)
         }
 
         /// Our own text that may quote the account's e-mail (a policy pattern it matched).
-        func personal(_ text: String, _ account: Account) -> String {
-            guard let redactor, account.hasEmail,
-                text.range(of: account.email, options: .caseInsensitive) != nil
-            else { return ReportText.clean(text) }
+        func personal(_ text: String, _ a: Int) -> String {
+            guard let redactor, directory.accounts[a].hasEmail else { return ReportText.clean(text) }
+            let email = directory.accounts[a].email
+            guard text.range(of: email, options: .caseInsensitive) != nil else { return ReportText.clean(text) }
             return ReportText.clean(
                 text.replacingOccurrences(
-                    of: account.email, with: redactor.email(accountId: account.id), options: .caseInsensitive))
+                    of: email, with: redactor.email(accountId: directory.accounts[a].id), options: .caseInsensitive))
         }
 
         func evidence(_ ref: SourceRef) -> String {
@@ -527,46 +532,75 @@ extension ReportDocument {
                 ReportColumn("Evidence", width: 30),
             ]
             let context = self
-            return ReportTable(name: "Candidates", columns: columns, count: plan.actions.count) { i in
-                context.candidateRow(i)
+            return ReportTable(name: "Candidates", columns: columns, count: plan.actions.count) {
+                let rows = CandidateRows(context)
+                return { rows.row($0) }
             }
         }
 
-        func candidateRow(_ i: Int) -> [ReportCell] {
-            let action = plan.actions[i]
-            let account = accountOfAction[i] >= 0 ? directory.accounts[Int(accountOfAction[i])] : nil
-            let lastActive: ReportCell
-            let f = Int(findingOfAction[i])
-            if f >= 0, let account {
-                lastActive = Self.lastActiveCell(account.seat(at: Int(findings.seats.verdicts[f].seat)).lastActive)
-            } else if let text = action.lastActive, let day = Day(iso: text) {
-                lastActive = .date(day)
-            } else if action.daysInactive == nil, action.seats.allSatisfy({ $0.lastActive == nil }) {
-                lastActive = .text("never")
-            } else {
-                lastActive = .empty
+        /// Makes `Candidates` rows for one renderer. Each action is read where it is, not copied;
+        /// without a redactor the action's own name, e-mail, id and reason are shown (the planner
+        /// copied them from the account, so the account's text need not be decoded again); an
+        /// evidence path is cleaned once; the row is written over in place, as `SeatRows` does.
+        final class CandidateRows {
+            let context: Context
+            @exclusivity(unchecked) private var cells = [ReportCell](repeating: .empty, count: 13)
+            /// The last evidence path and its clean text.
+            @exclusivity(unchecked) private var path: (raw: String, clean: String)?
+
+            init(_ context: Context) { self.context = context }
+
+            func row(_ i: Int) -> [ReportCell] {
+                context.plan.actions.withUnsafeBufferPointer { actions in fill(actions.baseAddress! + i, i) }
+                return cells
             }
-            let product = action.product ?? action.seats.map { "\($0.product)@\($0.site)" }.joined(separator: ", ")
-            // `if let`, not `account.map(self.name)`: a method reference copies the whole context.
-            let name: String
-            let email: String
-            let reason: String
-            let id: String
-            if let account {
-                (name, email) = (self.name(account), self.email(account))
-                (reason, id) = (personal(action.reason, account), accountId(account))
-            } else {
-                (name, email) = (ReportText.clean(action.name), ReportText.clean(action.email))
-                (reason, id) = (ReportText.clean(action.reason), ReportText.clean(action.accountId))
+
+            private func fill(_ action: UnsafePointer<PlanAction>, _ i: Int) {
+                let a = Int(context.accountOfAction[i])
+                let f = Int(context.findingOfAction[i])
+                // A day of use is in the action (as the seat has it); only other evidence needs the
+                // seat, which in plan order is a cache miss away.
+                if let text = action.pointee.lastActive, let day = Day(iso: text) {
+                    cells[7] = .date(day)
+                } else if f >= 0, a >= 0 {
+                    let seat = Int(context.findings.seats.verdicts[f].seat)
+                    cells[7] = Context.lastActiveCell(context.directory.accounts[a].seat(at: seat).lastActive)
+                } else if action.pointee.daysInactive == nil, action.pointee.seats.allSatisfy({ $0.lastActive == nil })
+                {
+                    cells[7] = .text("never")
+                } else {
+                    cells[7] = .empty
+                }
+                let email: String
+                if context.redactor != nil, a >= 0 {
+                    // Pseudonyms come from the account.
+                    email = context.email(a)
+                    cells[2] = .text(context.name(a))
+                    cells[9] = .text(context.personal(action.pointee.reason, a))
+                    cells[11] = .text(context.accountId(a))
+                } else {
+                    email = ReportText.clean(action.pointee.email)
+                    cells[2] = .text(ReportText.clean(action.pointee.name))
+                    cells[9] = .text(ReportText.clean(action.pointee.reason))
+                    cells[11] = .text(ReportText.clean(action.pointee.accountId))
+                }
+                cells[3] = email.isEmpty ? .empty : .text(email)
+                cells[0] = .text(action.pointee.id)
+                let product =
+                    action.pointee.product
+                    ?? action.pointee.seats.map { "\($0.product)@\($0.site)" }.joined(separator: ", ")
+                cells[4] = .text(ReportText.clean(product))
+                cells[5] = .text(ReportText.clean(action.pointee.site ?? ""))
+                cells[6] = .text(action.pointee.kind.rawValue)
+                cells[8] = action.pointee.daysInactive.map { .integer($0) } ?? .empty
+                let groups =
+                    action.pointee.groups.isEmpty
+                    ? "" : action.pointee.groups.map(ReportText.clean).joined(separator: ", ")
+                cells[10] = groups.isEmpty ? .empty : .text(groups)
+                let raw = action.pointee.evidence.path
+                if path?.raw != raw { path = (raw, ReportText.clean(raw)) }
+                cells[12] = .text(path!.clean + ":" + String(action.pointee.evidence.line))
             }
-            let groups = action.groups.map(ReportText.clean).joined(separator: ", ")
-            return [
-                .text(action.id), .empty, .text(name), email.isEmpty ? .empty : .text(email),
-                .text(ReportText.clean(product)), .text(ReportText.clean(action.site ?? "")),
-                .text(action.kind.rawValue), lastActive, action.daysInactive.map { .integer($0) } ?? .empty,
-                .text(reason), groups.isEmpty ? .empty : .text(groups), .text(id),
-                .text(ReportText.clean(action.evidence.path) + ":\(action.evidence.line)"),
-            ]
         }
 
         func seatsTable() -> ReportTable {
@@ -589,8 +623,9 @@ extension ReportDocument {
         /// Makes `Seats` rows for one renderer, from the compact verdicts rather than expanded
         /// findings. The seats of an account are consecutive, so the cells they share (account
         /// id, name, e-mail, protection) are made once per account; product and site cells once
-        /// per subscription; a reason once per distinct `SeatFindings.ReasonKey`, kept in a
-        /// direct-mapped cache (a dictionary's hashing cost more than the rest of the row).
+        /// per subscription; a reason once per distinct `SeatFindings.ReasonKey` (for a never-used
+        /// seat, per join date), kept in a direct-mapped cache (a dictionary's hashing cost more
+        /// than the rest of the row).
         final class SeatRows {
             // One renderer's thread uses a `SeatRows`: no dynamic exclusivity checks (they
             // cost more than the accesses they guard, a dozen per row).
@@ -632,10 +667,15 @@ extension ReportDocument {
 
             private func reason(_ i: Int, _ seat: Seat) -> ReportCell {
                 guard let key = seats.reasonKey(i, lastActive: seat.lastActive) else {
-                    return .text(context.personal(seats[i].reason, context.directory.accounts[account]))
+                    return .text(context.personal(seats[i].reason, account))
                 }
-                let slot =
-                    Int(UInt32(bitPattern: key.days) &* 2_654_435_761 &+ UInt32(key.threshold)) & (Self.reasonSlots - 1)
+                var mix = UInt32(bitPattern: key.days) &* 2_654_435_761 &+ UInt32(truncatingIfNeeded: key.threshold)
+                switch key.added {
+                case .on(let day): mix = mix &+ UInt32(truncatingIfNeeded: day.ordinal) &* 40_503
+                case .before(let day): mix = mix &+ UInt32(truncatingIfNeeded: day.ordinal) &* 40_503 &+ 1
+                case nil: break
+                }
+                let slot = Int(mix) & (Self.reasonSlots - 1)
                 if let entry = reasons[slot], entry.key == key { return entry.cell }
                 // Such a reason is only our words, dates and numbers: no e-mail to redact.
                 let cell = ReportCell.text(ReportText.clean(seats[i].reason))
@@ -647,15 +687,14 @@ extension ReportDocument {
                 let v = seats.verdicts[i]
                 if Int(v.account) != account {
                     account = Int(v.account)
-                    let a = context.directory.accounts[account]
-                    storage = a.storage
-                    seatStart = a.seatRange.lowerBound
-                    let email = context.email(a)
-                    cells[0] = .text(context.accountId(a))
-                    cells[1] = .text(context.name(a))
+                    storage = context.directory.accounts[account].storage
+                    seatStart = context.directory.accounts[account].seatRange.lowerBound
+                    let email = context.email(account)
+                    cells[0] = .text(context.accountId(account))
+                    cells[1] = .text(context.name(account))
                     cells[2] = email.isEmpty ? .empty : .text(email)
                     let p = Int(seats.protectionIndex[account])
-                    protection = p >= 0 ? .text(context.personal(seats.protections[p], a)) : .empty
+                    protection = p >= 0 ? .text(context.personal(seats.protections[p], account)) : .empty
                 }
                 let seat = storage!.seat(seatStart + Int32(v.seat))
                 let group = cells(ofGroup: Int(v.group), seat)
@@ -693,13 +732,13 @@ extension ReportDocument {
 
         func protectedRow(_ i: Int) -> [ReportCell] {
             let entry = findings.protectedAccounts[i]
-            let account = directory.accounts[entry.account]
-            let range = findingRange(ofAccount: entry.account)
-            let seats = account.seats.map { $0.site.isEmpty ? $0.product : "\($0.product)@\($0.site)" }
-            let email = self.email(account)
+            let a = entry.account
+            let range = findingRange(ofAccount: a)
+            let seats = directory.accounts[a].seats.map { $0.site.isEmpty ? $0.product : "\($0.product)@\($0.site)" }
+            let email = self.email(a)
             return [
-                .text(accountId(account)), .text(name(account)), email.isEmpty ? .empty : .text(email),
-                .text(entry.reasons.map { personal($0, account) }.joined(separator: "; ")), .integer(range.count),
+                .text(accountId(a)), .text(name(a)), email.isEmpty ? .empty : .text(email),
+                .text(entry.reasons.map { personal($0, a) }.joined(separator: "; ")), .integer(range.count),
                 .text(ReportText.clean(seats.joined(separator: ", "))),
             ]
         }

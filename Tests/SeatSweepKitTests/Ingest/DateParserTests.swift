@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SeatSweepKit
@@ -82,5 +83,22 @@ import Testing
         #expect(Timestamp(seconds: 1_793_520_000).iso == "2026-11-01T08:00:00Z")
         #expect(Timestamp(iso: "2026-11-01T08:00:00Z")?.seconds == 1_793_520_000)
         #expect(Day(iso: "2026-02-30") == nil)
+    }
+
+    /// `Day(iso:)` reads `YYYY-MM-DD` digit by digit and everything else the general way; both
+    /// give the same days, and every day written as ISO reads back as itself.
+    @Test func isoDaysReadBack() {
+        for ordinal in stride(from: Int32(-800), to: 40_000, by: 37) {
+            #expect(Day(iso: Day(ordinal: ordinal).iso) == Day(ordinal: ordinal))
+        }
+        #expect(Day(iso: "2024-02-29") == day(2024, 2, 29))
+        #expect(Day(iso: "0999-12-31") == day(999, 12, 31))
+        for text in ["2026-13-01", "2026-00-10", "2026-1-010", "2026-01-1x", "2026/01/01", "2026-01-01 ", "", "x"] {
+            #expect(Day(iso: text) == nil, "\(text)")
+        }
+        // Not the digit-by-digit shape, so the general way: `Int` accepts a sign.
+        #expect(Day(iso: "+999-12-31") == day(999, 12, 31))
+        // A bridged (non-contiguous) string takes the general way too.
+        #expect(Day(iso: String(NSString(string: "2026-11-01"))) == day(2026, 11, 1))
     }
 }
