@@ -392,6 +392,9 @@ extension ReportDocument {
         let accountOfAction: [Int32]
         /// Per input: its path, clean, for evidence cells.
         let paths: [String]
+        /// Per plan action: its id. `Seats` rows read these in account order, that is at random
+        /// places in the plan: a dense list keeps them in cache, where the actions would not be.
+        let actionIds: [String]
 
         /// Links actions, accounts and findings: the actions are grouped by a hash of their
         /// account id, then the candidate seats are walked in account order, so only accounts
@@ -457,6 +460,7 @@ extension ReportDocument {
             self.findingOfAction = findingOfAction
             self.accountOfAction = accountOfAction
             paths = result.directory.inputs.map { ReportText.clean($0.path) }
+            actionIds = actions.map(\.id)
         }
 
         /// The findings of one account (a contiguous run).
@@ -706,7 +710,7 @@ extension ReportDocument {
                 cells[7] = v.days == Int32.min ? .empty : .integer(Int(v.days))
                 cells[8] = .text(v.flags & SeatFindings.Verdict.neverAccessed != 0 ? "yes" : "no")
                 cells[9] = .text(seats.isCandidate(i) ? "yes" : "no")
-                cells[10] = action >= 0 ? .text(context.plan.actions[Int(action)].id) : .empty
+                cells[10] = action >= 0 ? .text(context.actionIds[Int(action)]) : .empty
                 cells[11] = protection
                 cells[12] = reason(i, seat)
                 if seat.evidence != evidence {
