@@ -138,8 +138,17 @@ struct OutputBatch {
                 at: SourceLocation(path: temp), hint: "pass --out with a directory you may write to")
         }
         let file = StagedFile(temp: temp, final: final)
+        var flushed = 0
+        var size = 0
         let writer = ChunkPipe { chunk in
             if let code = Self.writeAll(chunk, to: fd) { throw StagedWriteError(code: code) }
+            size += chunk.count
+            // Start writing each 64 MiB to disk now (without waiting), so the fsync before the
+            // rename waits for the last few megabytes, not for gigabytes.
+            if size - flushed >= 1 << 26 {
+                WriteBack.start(fd, from: flushed, count: size - flushed)
+                flushed = size
+            }
         }
         func failed(_ code: Int32) -> SeatSweepError {
             SeatSweepError(

@@ -5,7 +5,8 @@
 /// Text cells are `ss:Type="String"` (a formula would need `ss:Formula`, which is never
 /// written), dates `DateTime` with a date format, counts and money `Number`. Header rows are
 /// bold and frozen, tables have an autofilter, columns a width. Streams through
-/// `XMLStreamWriter` into `sink`, a few hundred rows at a time.
+/// `XMLStreamWriter` into `sink`, a few hundred rows at a time; the rows of a large sheet are
+/// written in blocks on two threads (`rowsInBlocks`).
 public enum SpreadsheetML2003Renderer {
     static let namespace = "urn:schemas-microsoft-com:office:spreadsheet"
     static let excelNamespace = "urn:schemas-microsoft-com:office:excel"
@@ -24,9 +25,13 @@ public enum SpreadsheetML2003Renderer {
         }
     }
 
+    /// Sheets of at least this many rows are written in blocks of `blockRows` on two threads.
+    public static let parallelRows = 16_384
+    public static let blockRows = 2048
+
     public static func render(
         _ document: ReportDocument, maxRowsPerSheet: Int = ReportTable.excelMaxRows,
-        sink: (ArraySlice<UInt8>) throws -> Void
+        parallelRows: Int = parallelRows, blockRows: Int = blockRows, sink: (ArraySlice<UInt8>) throws -> Void
     ) throws {
         let w = try XMLStreamWriter()
         w.startDocument()
@@ -42,7 +47,8 @@ public enum SpreadsheetML2003Renderer {
         var first = true
         for table in [document.summary, document.candidates, document.seats, document.protected] {
             for sheet in table.sheets(maxRows: maxRowsPerSheet) {
-                try worksheet(w, table, sheet, selected: first, sink: sink)
+                let blocks = sheet.rows.count >= parallelRows ? max(1, blockRows) : nil
+                try worksheet(w, table, sheet, selected: first, blockRows: blocks, sink: sink)
                 first = false
             }
         }
@@ -87,7 +93,7 @@ public enum SpreadsheetML2003Renderer {
     }
 
     static func worksheet(
-        _ w: XMLStreamWriter, _ table: ReportTable, _ sheet: ReportSheet, selected: Bool,
+        _ w: XMLStreamWriter, _ table: ReportTable, _ sheet: ReportSheet, selected: Bool, blockRows: Int?,
         sink: (ArraySlice<UInt8>) throws -> Void
     ) throws {
         w.start("Worksheet")
@@ -101,10 +107,15 @@ public enum SpreadsheetML2003Renderer {
             w.newline()
         }
         row(w, table.header.map { $0.isEmpty ? .empty : .text($0) }, bold: true)
-        let read = table.reader()
-        for index in sheet.rows {
-            row(w, read(index), bold: table.isBold(index))
-            if (index - sheet.rows.lowerBound) % 512 == 511 { try w.drain(into: sink) }
+        if let blockRows {
+            try w.drain(into: sink)
+            try rowsInBlocks(table, sheet.rows, blockRows: blockRows, sink: sink)
+        } else {
+            let read = table.reader()
+            for index in sheet.rows {
+                row(w, read(index), bold: table.isBold(index))
+                if (index - sheet.rows.lowerBound) % 512 == 511 { try w.drain(into: sink) }
+            }
         }
         w.end()  // Table
         w.newline()
@@ -132,6 +143,45 @@ public enum SpreadsheetML2003Renderer {
         }
         w.end()  // Worksheet
         w.newline()
+    }
+
+    /// Writes `rows` in blocks, two at a time on their own threads, each thread with its own
+    /// reader and fragment writer; this thread passes each finished block to `sink` in order
+    /// (the bytes are the same as written on one thread).
+    private static func rowsInBlocks(
+        _ table: ReportTable, _ rows: Range<Int>, blockRows: Int, sink: (ArraySlice<UInt8>) throws -> Void
+    ) throws {
+        /// One thread's reader and writer; a block is given to a lane only after its last
+        /// block has been drained.
+        final class Lane: @unchecked Sendable {
+            // @unchecked: one block task at a time uses a lane, and this thread only after waiting for it.
+            let writer: XMLStreamWriter
+            let read: (Int) -> [ReportCell]
+
+            init(_ table: ReportTable) throws(SeatSweepError) {
+                writer = try XMLStreamWriter.fragment()
+                read = table.reader()
+            }
+        }
+        let lanes = try (0..<2).map { _ throws(SeatSweepError) in try Lane(table) }
+        let blocks = stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows).map {
+            $0..<min($0 + blockRows, rows.upperBound)
+        }
+        func start(_ k: Int) -> BackgroundTask<Void> {
+            let (lane, block) = (lanes[k % lanes.count], blocks[k])
+            return BackgroundTask {
+                for index in block { row(lane.writer, lane.read(index), bold: table.isBold(index)) }
+            }
+        }
+        var running = blocks.indices.prefix(lanes.count).map(start)
+        // On a failed write, the blocks under way finish before their lanes go.
+        defer { for task in running { task.wait() } }
+        for k in blocks.indices {
+            running.removeFirst().wait()
+            try lanes[k % lanes.count].writer.drain(into: sink)
+            if k + lanes.count < blocks.count { running.append(start(k + lanes.count)) }
+        }
+        for lane in lanes { try lane.writer.finish("the XML Spreadsheet 2003 report") }
     }
 
     /// One row, cells as fixed markup around their values (see `XLSXRenderer.row`); values go

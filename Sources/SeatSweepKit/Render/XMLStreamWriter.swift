@@ -61,6 +61,19 @@ public final class XMLStreamWriter {
         xmlFreeTextWriter(writer)  // also closes the output buffer
     }
 
+    /// A writer for content inside an element that another writer has open (rows of a sheet
+    /// made on another thread, then drained in order into the same file). libxml2 escapes text
+    /// only inside an element, so the fragment opens one of its own whose tags never reach the
+    /// output: everything it writes is what the other writer would have written there.
+    public static func fragment() throws(SeatSweepError) -> XMLStreamWriter {
+        let w = try XMLStreamWriter()
+        w.start("fragment")
+        w.escapedText(" ")  // closes the start tag
+        w.flush()
+        w.output.bytes.removeAll()
+        return w
+    }
+
     private func check(_ result: Int32, _ what: @autoclosure () -> String) {
         if result < 0, failure == nil { failure = what() }
     }
