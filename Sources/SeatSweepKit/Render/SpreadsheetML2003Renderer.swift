@@ -6,7 +6,7 @@
 /// written), dates `DateTime` with a date format, counts and money `Number`. Header rows are
 /// bold and frozen, tables have an autofilter, columns a width. Streams through
 /// `XMLStreamWriter` into `sink`, a few hundred rows at a time; the rows of a large sheet are
-/// written in blocks on two threads (`rowsInBlocks`).
+/// written in blocks on two threads (`RowBlocks`).
 public enum SpreadsheetML2003Renderer {
     static let namespace = "urn:schemas-microsoft-com:office:spreadsheet"
     static let excelNamespace = "urn:schemas-microsoft-com:office:excel"
@@ -25,13 +25,10 @@ public enum SpreadsheetML2003Renderer {
         }
     }
 
-    /// Sheets of at least this many rows are written in blocks of `blockRows` on two threads.
-    public static let parallelRows = 16_384
-    public static let blockRows = 2048
-
     public static func render(
         _ document: ReportDocument, maxRowsPerSheet: Int = ReportTable.excelMaxRows,
-        parallelRows: Int = parallelRows, blockRows: Int = blockRows, sink: (ArraySlice<UInt8>) throws -> Void
+        parallelRows: Int = RowBlocks.minimumRows, blockRows: Int = RowBlocks.blockRows,
+        sink: (ArraySlice<UInt8>) throws -> Void
     ) throws {
         let w = try XMLStreamWriter()
         w.startDocument()
@@ -47,7 +44,7 @@ public enum SpreadsheetML2003Renderer {
         var first = true
         for table in [document.summary, document.candidates, document.seats, document.protected] {
             for sheet in table.sheets(maxRows: maxRowsPerSheet) {
-                let blocks = sheet.rows.count >= parallelRows ? max(1, blockRows) : nil
+                let blocks = sheet.rows.count >= parallelRows ? blockRows : nil
                 try worksheet(w, table, sheet, selected: first, blockRows: blocks, sink: sink)
                 first = false
             }
@@ -109,7 +106,9 @@ public enum SpreadsheetML2003Renderer {
         row(w, table.header.map { $0.isEmpty ? .empty : .text($0) }, bold: true)
         if let blockRows {
             try w.drain(into: sink)
-            try rowsInBlocks(table, sheet.rows, blockRows: blockRows, sink: sink)
+            try RowBlocks.write(
+                table, sheet.rows, blockRows: blockRows, what: "the XML Spreadsheet 2003 report",
+                row: { w, cells, index in row(w, cells, bold: table.isBold(index)) }, sink: sink)
         } else {
             let read = table.reader()
             for index in sheet.rows {
@@ -143,45 +142,6 @@ public enum SpreadsheetML2003Renderer {
         }
         w.end()  // Worksheet
         w.newline()
-    }
-
-    /// Writes `rows` in blocks, two at a time on their own threads, each thread with its own
-    /// reader and fragment writer; this thread passes each finished block to `sink` in order
-    /// (the bytes are the same as written on one thread).
-    private static func rowsInBlocks(
-        _ table: ReportTable, _ rows: Range<Int>, blockRows: Int, sink: (ArraySlice<UInt8>) throws -> Void
-    ) throws {
-        /// One thread's reader and writer; a block is given to a lane only after its last
-        /// block has been drained.
-        final class Lane: @unchecked Sendable {
-            // @unchecked: one block task at a time uses a lane, and this thread only after waiting for it.
-            let writer: XMLStreamWriter
-            let read: (Int) -> [ReportCell]
-
-            init(_ table: ReportTable) throws(SeatSweepError) {
-                writer = try XMLStreamWriter.fragment()
-                read = table.reader()
-            }
-        }
-        let lanes = try (0..<2).map { _ throws(SeatSweepError) in try Lane(table) }
-        let blocks = stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows).map {
-            $0..<min($0 + blockRows, rows.upperBound)
-        }
-        func start(_ k: Int) -> BackgroundTask<Void> {
-            let (lane, block) = (lanes[k % lanes.count], blocks[k])
-            return BackgroundTask {
-                for index in block { row(lane.writer, lane.read(index), bold: table.isBold(index)) }
-            }
-        }
-        var running = blocks.indices.prefix(lanes.count).map(start)
-        // On a failed write, the blocks under way finish before their lanes go.
-        defer { for task in running { task.wait() } }
-        for k in blocks.indices {
-            running.removeFirst().wait()
-            try lanes[k % lanes.count].writer.drain(into: sink)
-            if k + lanes.count < blocks.count { running.append(start(k + lanes.count)) }
-        }
-        for lane in lanes { try lane.writer.finish("the XML Spreadsheet 2003 report") }
     }
 
     /// One row, cells as fixed markup around their values (see `XLSXRenderer.row`); values go

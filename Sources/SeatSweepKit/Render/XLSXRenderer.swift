@@ -11,30 +11,28 @@
 /// sizes must be known before its data), then from the spool into the archive; with the command
 /// layer's file spool no sheet is ever held in memory whole.
 public enum XLSXRenderer {
-    /// One part of the package: its path and a generator that writes it in steps.
+    /// One part of the package: its path and how to write it.
     struct Part {
         var path: String
-        /// Makes a fresh generator; each call writes the next piece and returns false when done.
-        var make: () -> (XMLStreamWriter) -> Bool
+        /// Writes the part through a fresh writer, draining it into the sink as it goes.
+        var write: (XMLStreamWriter, _ sink: RowBlocks.Sink) throws -> Void
     }
 
-    /// Writes the workbook into `sink`, each part compressed through `spool`.
+    /// Writes the workbook into `sink`, each part compressed through `spool`. Sheets of at
+    /// least `parallelRows` rows are written in blocks of `blockRows` on two threads (`RowBlocks`).
     public static func render(
         _ document: ReportDocument, spool: XLSXSpool = MemorySpool(),
-        maxRowsPerSheet: Int = ReportTable.excelMaxRows, sink: (ArraySlice<UInt8>) throws -> Void
+        maxRowsPerSheet: Int = ReportTable.excelMaxRows, parallelRows: Int = RowBlocks.minimumRows,
+        blockRows: Int = RowBlocks.blockRows, sink: (ArraySlice<UInt8>) throws -> Void
     ) throws(SeatSweepError) {
         var zip = ZIPWriter(modified: document.generatedAt)
         do {
-            for part in parts(document, maxRowsPerSheet: maxRowsPerSheet) {
+            let parts = parts(
+                document, maxRowsPerSheet: maxRowsPerSheet, parallelRows: parallelRows, blockRows: blockRows)
+            for part in parts {
                 try zip.add(part.path, spool: spool, sink: sink) { write in
                     let writer = try XMLStreamWriter()
-                    let step = part.make()
-                    var steps = 0
-                    while step(writer) {
-                        steps += 1
-                        if steps % 256 == 0 { try writer.drain(into: write) }
-                    }
-                    try writer.drain(into: write)
+                    try part.write(writer, write)
                     try writer.finish(part.path)
                 }
             }
@@ -46,17 +44,19 @@ public enum XLSXRenderer {
         }
     }
 
-    /// Every part's bytes, generated in memory (for tests and golden files).
+    /// Every part's bytes, generated in memory on one thread (for tests and golden files).
     public static func partBytes(_ document: ReportDocument, maxRowsPerSheet: Int = ReportTable.excelMaxRows)
         throws(SeatSweepError) -> [(path: String, bytes: [UInt8])]
     {
         var out: [(String, [UInt8])] = []
-        for part in parts(document, maxRowsPerSheet: maxRowsPerSheet) {
+        for part in parts(document, maxRowsPerSheet: maxRowsPerSheet, parallelRows: .max, blockRows: 0) {
             let writer = try XMLStreamWriter()
-            let step = part.make()
             var bytes: [UInt8] = []
-            while step(writer) {}
-            bytes += writer.take()
+            do {
+                try part.write(writer) { bytes += $0 }
+            } catch {
+                throw error as? SeatSweepError ?? SeatSweepError("cannot write \(part.path) (\(error))")
+            }
             try writer.finish(part.path)
             out.append((part.path, bytes))
         }
@@ -70,32 +70,37 @@ public enum XLSXRenderer {
         }
     }
 
-    static func parts(_ document: ReportDocument, maxRowsPerSheet: Int) -> [Part] {
+    /// The parts in archive order; sheets of at least `parallelRows` rows write them in blocks.
+    static func parts(_ document: ReportDocument, maxRowsPerSheet: Int, parallelRows: Int, blockRows: Int)
+        -> [Part]
+    {
         let sheets = sheets(document, maxRowsPerSheet: maxRowsPerSheet)
         var parts = [
-            Part(path: "[Content_Types].xml", make: once { contentTypes($0, sheetCount: sheets.count) }),
-            Part(path: "_rels/.rels", make: once(rootRelationships)),
-            Part(path: "xl/workbook.xml", make: once { workbook($0, sheets: sheets) }),
+            Part(path: "[Content_Types].xml", write: whole { contentTypes($0, sheetCount: sheets.count) }),
+            Part(path: "_rels/.rels", write: whole(rootRelationships)),
+            Part(path: "xl/workbook.xml", write: whole { workbook($0, sheets: sheets) }),
             Part(
-                path: "xl/_rels/workbook.xml.rels", make: once { workbookRelationships($0, sheetCount: sheets.count) }),
-            Part(path: "xl/styles.xml", make: once { styles($0, currency: document.currency) }),
+                path: "xl/_rels/workbook.xml.rels",
+                write: whole { workbookRelationships($0, sheetCount: sheets.count) }),
+            Part(path: "xl/styles.xml", write: whole { styles($0, currency: document.currency) }),
         ]
         for (i, entry) in sheets.enumerated() {
+            let blocks = entry.sheet.rows.count >= parallelRows ? blockRows : nil
             parts.append(
-                Part(path: "xl/worksheets/sheet\(i + 1).xml") {
-                    worksheet(entry.table, entry.sheet, selected: i == 0)
+                Part(path: "xl/worksheets/sheet\(i + 1).xml") { w, sink in
+                    try worksheet(w, entry.table, entry.sheet, selected: i == 0, blockRows: blocks, sink: sink)
                 })
         }
         return parts
     }
 
-    /// A generator that writes a whole small part in one step.
-    private static func once(_ body: @escaping (XMLStreamWriter) -> Void) -> () -> (XMLStreamWriter) -> Bool {
-        {
-            { writer in
-                body(writer)
-                return false
-            }
+    /// A small part written whole, then drained.
+    private static func whole(_ body: @escaping (XMLStreamWriter) -> Void) -> (XMLStreamWriter, RowBlocks.Sink) throws
+        -> Void
+    {
+        { writer, sink in
+            body(writer)
+            try writer.drain(into: sink)
         }
     }
 
@@ -302,40 +307,41 @@ public enum XLSXRenderer {
         w.end()
     }
 
-    /// A worksheet generator: the prologue and header row first, then one data row per step,
-    /// then the closing elements.
-    static func worksheet(_ table: ReportTable, _ sheet: ReportSheet, selected: Bool) -> (XMLStreamWriter) -> Bool {
+    /// A worksheet: the prologue and header row, the data rows (a few hundred between drains,
+    /// or with `blockRows` in blocks on two threads), then the closing elements.
+    static func worksheet(
+        _ w: XMLStreamWriter, _ table: ReportTable, _ sheet: ReportSheet, selected: Bool, blockRows: Int?,
+        sink: RowBlocks.Sink
+    ) throws {
         let letters = (0..<max(1, table.columns.count)).map(SpreadsheetCells.columnLetters)
-        let lastRow = sheet.rows.count + 1
-        let ref = "A1:\(letters[letters.count - 1])\(lastRow)"
-        var next = -1
-        let read = table.reader()
-        return { w in
-            if next == -1 {
-                worksheetPrologue(w, table, ref: ref, selected: selected)
-                row(
-                    w, number: 1, cells: table.header.map { $0.isEmpty ? .empty : .text($0) }, bold: true,
-                    letters: letters)
-                next = sheet.rows.lowerBound
-                return true
+        let ref = "A1:\(letters[letters.count - 1])\(sheet.rows.count + 1)"
+        worksheetPrologue(w, table, ref: ref, selected: selected)
+        row(w, number: 1, cells: table.header.map { $0.isEmpty ? .empty : .text($0) }, bold: true, letters: letters)
+        // Data row `index` is sheet row `index - first + 2` (after the header).
+        let first = sheet.rows.lowerBound
+        if let blockRows {
+            try w.drain(into: sink)
+            try RowBlocks.write(
+                table, sheet.rows, blockRows: blockRows, what: "the workbook",
+                row: { w, cells, index in
+                    row(w, number: index - first + 2, cells: cells, bold: table.isBold(index), letters: letters)
+                }, sink: sink)
+        } else {
+            let read = table.reader()
+            for index in sheet.rows {
+                row(w, number: index - first + 2, cells: read(index), bold: table.isBold(index), letters: letters)
+                if (index - first) % 256 == 255 { try w.drain(into: sink) }
             }
-            if next < sheet.rows.upperBound {
-                row(
-                    w, number: next - sheet.rows.lowerBound + 2, cells: read(next),
-                    bold: table.isBold(next), letters: letters)
-                next += 1
-                return true
-            }
-            w.end()  // sheetData
-            if table.autoFilter {
-                w.start("autoFilter")
-                w.attribute("ref", ref)
-                w.end()
-            }
-            w.end()  // worksheet
-            w.endDocument()
-            return false
         }
+        w.end()  // sheetData
+        if table.autoFilter {
+            w.start("autoFilter")
+            w.attribute("ref", ref)
+            w.end()
+        }
+        w.end()  // worksheet
+        w.endDocument()
+        try w.drain(into: sink)
     }
 
     private static func worksheetPrologue(_ w: XMLStreamWriter, _ table: ReportTable, ref: String, selected: Bool) {

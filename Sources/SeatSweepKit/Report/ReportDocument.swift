@@ -405,62 +405,67 @@ extension ReportDocument {
             plan = result.plan
             self.redactor = redactor
             let seats = result.findings.seats
-            let actions = result.plan.actions
+            // The actions are read in place: copying one retains a dozen strings, which the
+            // threads encoding plan.json at the same time are retaining too.
             var actionOfFinding = [Int32](repeating: -1, count: seats.count)
-            var findingOfAction = [Int32](repeating: -1, count: actions.count)
-            var accountOfAction = [Int32](repeating: -1, count: actions.count)
-            // The actions by a hash of their account id (the id index's byte hash): the first in
-            // `firstAction`, each next in `nextAction` (a dictionary of strings cost a cache miss
-            // per key compared).
-            let hash = IdIndex.hash
-            var firstAction: [UInt64: Int32] = [:]
-            firstAction.reserveCapacity(actions.count)
-            var nextAction = [Int32](repeating: -1, count: actions.count)
-            for i in actions.indices.reversed() {
-                let key = actions[i].accountId.withUTF8Bytes(hash)
-                nextAction[i] = firstAction[key] ?? -1
-                firstAction[key] = Int32(i)
-            }
-            let accounts = result.directory.accounts
-            var start = 0
-            while start < seats.count {
-                let a = Int(seats.verdicts[start].account)
-                var end = start
-                var holdsCandidate = false
-                while end < seats.count, Int(seats.verdicts[end].account) == a {
-                    if seats.isCandidate(end) { holdsCandidate = true }
-                    end += 1
+            var findingOfAction = [Int32](repeating: -1, count: result.plan.actions.count)
+            var accountOfAction = [Int32](repeating: -1, count: result.plan.actions.count)
+            actionIds = result.plan.actions.withUnsafeBufferPointer { actions in
+                // The actions by a hash of their account id (the id index's byte hash): the first in
+                // `firstAction`, each next in `nextAction` (a dictionary of strings cost a cache miss
+                // per key compared).
+                let hash = IdIndex.hash
+                var firstAction: [UInt64: Int32] = [:]
+                firstAction.reserveCapacity(actions.count)
+                var nextAction = [Int32](repeating: -1, count: actions.count)
+                for i in actions.indices.reversed() {
+                    let key = actions[i].accountId.withUTF8Bytes(hash)
+                    nextAction[i] = firstAction[key] ?? -1
+                    firstAction[key] = Int32(i)
                 }
-                let id = holdsCandidate ? accounts[a].id : ""
-                if holdsCandidate, let first = firstAction[id.withUTF8Bytes(hash)] {
-                    var i = Int(first)
-                    while i >= 0 {
-                        defer { i = Int(nextAction[i]) }
-                        guard actions[i].accountId == id else { continue }  // another id with the same hash
-                        accountOfAction[i] = Int32(a)
-                        for f in start..<end {
-                            let seat = accounts[a].seat(at: Int(seats.verdicts[f].seat))
-                            if let product = actions[i].product {
-                                guard product == seat.product, (actions[i].site ?? "") == seat.site else { continue }
-                                findingOfAction[i] = Int32(f)
-                            } else {
-                                guard
-                                    actions[i].seats.contains(where: {
-                                        $0.product == seat.product && $0.site == seat.site
-                                    })
-                                else { continue }
+                let accounts = result.directory.accounts
+                var start = 0
+                while start < seats.count {
+                    let a = Int(seats.verdicts[start].account)
+                    var end = start
+                    var holdsCandidate = false
+                    while end < seats.count, Int(seats.verdicts[end].account) == a {
+                        if seats.isCandidate(end) { holdsCandidate = true }
+                        end += 1
+                    }
+                    let id = holdsCandidate ? accounts[a].id : ""
+                    if holdsCandidate, let first = firstAction[id.withUTF8Bytes(hash)] {
+                        var i = Int(first)
+                        while i >= 0 {
+                            defer { i = Int(nextAction[i]) }
+                            guard actions[i].accountId == id else { continue }  // another id with the same hash
+                            accountOfAction[i] = Int32(a)
+                            for f in start..<end {
+                                let seat = accounts[a].seat(at: Int(seats.verdicts[f].seat))
+                                if let product = actions[i].product {
+                                    guard product == seat.product, (actions[i].site ?? "") == seat.site else {
+                                        continue
+                                    }
+                                    findingOfAction[i] = Int32(f)
+                                } else {
+                                    guard
+                                        actions[i].seats.contains(where: {
+                                            $0.product == seat.product && $0.site == seat.site
+                                        })
+                                    else { continue }
+                                }
+                                actionOfFinding[f] = Int32(i)
                             }
-                            actionOfFinding[f] = Int32(i)
                         }
                     }
+                    start = end
                 }
-                start = end
+                return (0..<actions.count).map { actions[$0].id }
             }
             self.actionOfFinding = actionOfFinding
             self.findingOfAction = findingOfAction
             self.accountOfAction = accountOfAction
             paths = result.directory.inputs.map { ReportText.clean($0.path) }
-            actionIds = actions.map(\.id)
         }
 
         /// The findings of one account (a contiguous run).

@@ -1,0 +1,55 @@
+/// Writes the data rows of a large sheet (report.xlsx, report.xml) in blocks on two threads.
+///
+/// Each thread has its own table reader and its own fragment writer
+/// (`XMLStreamWriter.fragment()`), and fills one block of rows at a time; the calling thread
+/// passes each finished block to the sink in order, then gives that thread the block after next.
+/// The bytes are exactly those one writer would have made, row after row.
+public enum RowBlocks {
+    /// Sheets of at least this many data rows are written in blocks.
+    public static let minimumRows = 16_384
+    /// Rows per block: a few megabytes of markup.
+    public static let blockRows = 2048
+
+    typealias Sink = (ArraySlice<UInt8>) throws -> Void
+
+    /// Writes rows `rows` of `table` through `row` (a writer, the row's cells, its index), in
+    /// blocks of `blockRows`; `what` names the file in a libxml2 failure.
+    static func write(
+        _ table: ReportTable, _ rows: Range<Int>, blockRows: Int, what: String,
+        row: @escaping @Sendable (XMLStreamWriter, [ReportCell], Int) -> Void, sink: Sink
+    ) throws {
+        /// One thread's reader and writer; a block is given to a lane only after the lane's
+        /// previous block has been drained.
+        final class Lane: @unchecked Sendable {
+            // @unchecked: one block task at a time uses a lane, and the calling thread only
+            // after waiting for that task.
+            let writer: XMLStreamWriter
+            let read: (Int) -> [ReportCell]
+
+            init(_ table: ReportTable) throws(SeatSweepError) {
+                writer = try XMLStreamWriter.fragment()
+                read = table.reader()
+            }
+        }
+        let lanes = [try Lane(table), try Lane(table)]
+        let size = max(1, blockRows)
+        let blocks = stride(from: rows.lowerBound, to: rows.upperBound, by: size).map {
+            $0..<min($0 + size, rows.upperBound)
+        }
+        func start(_ k: Int) -> BackgroundTask<Void> {
+            let (lane, block) = (lanes[k % lanes.count], blocks[k])
+            return BackgroundTask {
+                for index in block { row(lane.writer, lane.read(index), index) }
+            }
+        }
+        var running = blocks.indices.prefix(lanes.count).map(start)
+        // On a failed write, the blocks under way finish before their lanes go.
+        defer { for task in running { task.wait() } }
+        for k in blocks.indices {
+            running.removeFirst().wait()
+            try lanes[k % lanes.count].writer.drain(into: sink)
+            if k + lanes.count < blocks.count { running.append(start(k + lanes.count)) }
+        }
+        for lane in lanes { try lane.writer.finish(what) }
+    }
+}
