@@ -43,6 +43,9 @@ public struct Audit: Sendable {
         public var plan: Plan
         public var summary: Summary
         public var diagnostics: DiagnosticLog
+        /// Where each plan action came from; nil for a plan that did not come from this audit's
+        /// planner (reports then match actions to accounts by id).
+        public var planLinks: PlanLinks?
     }
 
     public var options: Options
@@ -85,7 +88,7 @@ public struct Audit: Sendable {
         // The plan records what its own actions save, inside its digest.
         var planner = Planner(generatedAt: options.generatedAt, toolVersion: options.toolVersion)
         planner.seals = options.sealPlan
-        let plan = try planner.run(findings, directory: directory, diagnostics: &diagnostics) {
+        let (plan, links) = try planner.runLinked(findings, directory: directory, diagnostics: &diagnostics) {
             plan throws(SeatSweepError) -> PlanSavings? in
             guard let calculator else { return nil }
             return PlanSavings(try calculator.run(findings, plan: plan))
@@ -99,6 +102,8 @@ public struct Audit: Sendable {
             planId: plan.planId,
             planDigest: plan.digest, planActions: plan.actions.count, errors: diagnostics.errors,
             warnings: diagnostics.warnings, savings: savings)
-        return Result(directory: directory, findings: findings, plan: plan, summary: summary, diagnostics: diagnostics)
+        return Result(
+            directory: directory, findings: findings, plan: plan, summary: summary, diagnostics: diagnostics,
+            planLinks: links)
     }
 }

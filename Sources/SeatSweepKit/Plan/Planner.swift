@@ -1,5 +1,13 @@
 import Crypto
 
+/// Where each action of a plan came from, in plan order: the index of its account in the
+/// directory, and for a single-seat action the position of its finding (-1 for a suspension).
+/// Reports link actions, seats and accounts with it instead of matching account ids.
+public struct PlanLinks: Sendable, Equatable {
+    public var account: [Int32]
+    public var finding: [Int32]
+}
+
 /// Turns findings into a plan: one `remove-product-access` per candidate seat, or with
 /// `action: suspend` one `suspend` per account whose every billable seat is a candidate
 /// (never for accounts an identity provider manages, whose lifecycle the IdP owns).
@@ -29,6 +37,14 @@ public struct Planner: Sendable {
         _ findings: Findings, directory: Directory, diagnostics: inout DiagnosticLog,
         savings: (Plan) throws(E) -> PlanSavings?
     ) throws(E) -> Plan {
+        try runLinked(findings, directory: directory, diagnostics: &diagnostics, savings: savings).plan
+    }
+
+    /// Builds the plan as `run` does, and says where each action came from.
+    public func runLinked<E: Error>(
+        _ findings: Findings, directory: Directory, diagnostics: inout DiagnosticLog,
+        savings: (Plan) throws(E) -> PlanSavings?
+    ) throws(E) -> (plan: Plan, links: PlanLinks) {
         let seats = findings.seats
         let policy = findings.policy
         var (entries, withoutId) = Self.collect(
@@ -57,6 +73,13 @@ public struct Planner: Sendable {
             count = entries.count
         }
         Self.assignIds(&actions, hashes: hashes)
+        var links = PlanLinks(
+            account: [Int32](repeating: -1, count: entries.count), finding: [Int32](repeating: -1, count: entries.count)
+        )
+        for entry in entries {
+            links.account[Int(entry.place)] = entry.account
+            links.finding[Int(entry.place)] = entry.suspend ? -1 : entry.position
+        }
         // Actions of one site are mostly consecutive: the set is asked only when the site changes.
         var sites = Set<String>()
         var lastSite: String?
@@ -86,7 +109,7 @@ public struct Planner: Sendable {
         plan.savings = try savings(plan)
         plan.planId = Self.planId(plan)
         if seals { plan.digest = PlanCodec.digest(plan) }
-        return plan
+        return (plan, links)
     }
 
     /// The plan's entries in account order, and how many candidate seats had to be left out

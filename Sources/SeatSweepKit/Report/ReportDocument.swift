@@ -396,21 +396,56 @@ extension ReportDocument {
         /// places in the plan: a dense list keeps them in cache, where the actions would not be.
         let actionIds: [String]
 
-        /// Links actions, accounts and findings: the actions are grouped by a hash of their
-        /// account id, then the candidate seats are walked in account order, so only accounts
-        /// that hold a candidate have their id looked up.
+        /// Links actions, accounts and findings: from the planner's `PlanLinks` when the result
+        /// has them, else by matching account ids (`linkById`).
         init(result: Audit.Result, redactor: Redactor?) {
             directory = result.directory
             findings = result.findings
             plan = result.plan
             self.redactor = redactor
+            let count = result.plan.actions.count
+            if let links = result.planLinks, links.account.count == count, links.finding.count == count {
+                (accountOfAction, findingOfAction) = (links.account, links.finding)
+                actionOfFinding = Self.actionOfFinding(links, seats: result.findings.seats)
+            } else {
+                (actionOfFinding, findingOfAction, accountOfAction) = Self.linkById(result)
+            }
+            paths = result.directory.inputs.map { ReportText.clean($0.path) }
+            actionIds = result.plan.actions.withUnsafeBufferPointer { actions in
+                (0..<actions.count).map { actions[$0].id }
+            }
+        }
+
+        /// Per finding, the action the planner made of it: a single-seat action's own finding,
+        /// a suspension's every candidate seat of its account.
+        static func actionOfFinding(_ links: PlanLinks, seats: SeatFindings) -> [Int32] {
+            var actionOf = [Int32](repeating: -1, count: seats.count)
+            for i in links.account.indices {
+                if links.finding[i] >= 0 {
+                    actionOf[Int(links.finding[i])] = Int32(i)
+                    continue
+                }
+                guard links.account[i] >= 0 else { continue }
+                var f = firstFinding(account: Int(links.account[i]), in: seats) ?? seats.count
+                while f < seats.count, seats.verdicts[f].account == links.account[i] {
+                    if seats.isCandidate(f) { actionOf[f] = Int32(i) }
+                    f += 1
+                }
+            }
+            return actionOf
+        }
+
+        /// The links for a plan the planner did not just make: the actions are grouped by a hash
+        /// of their account id, then the candidate seats are walked in account order, so only
+        /// accounts that hold a candidate have their id looked up. Actions are read in place.
+        static func linkById(_ result: Audit.Result) -> (
+            actionOfFinding: [Int32], findingOfAction: [Int32], accountOfAction: [Int32]
+        ) {
             let seats = result.findings.seats
-            // The actions are read in place: copying one retains a dozen strings, which the
-            // threads encoding plan.json at the same time are retaining too.
             var actionOfFinding = [Int32](repeating: -1, count: seats.count)
             var findingOfAction = [Int32](repeating: -1, count: result.plan.actions.count)
             var accountOfAction = [Int32](repeating: -1, count: result.plan.actions.count)
-            actionIds = result.plan.actions.withUnsafeBufferPointer { actions in
+            result.plan.actions.withUnsafeBufferPointer { actions in
                 // The actions by a hash of their account id (the id index's byte hash): the first in
                 // `firstAction`, each next in `nextAction` (a dictionary of strings cost a cache miss
                 // per key compared).
@@ -460,25 +495,21 @@ extension ReportDocument {
                     }
                     start = end
                 }
-                return (0..<actions.count).map { actions[$0].id }
             }
-            self.actionOfFinding = actionOfFinding
-            self.findingOfAction = findingOfAction
-            self.accountOfAction = accountOfAction
-            paths = result.directory.inputs.map { ReportText.clean($0.path) }
+            return (actionOfFinding, findingOfAction, accountOfAction)
         }
 
         /// The findings of one account (a contiguous run).
         func findingRange(ofAccount account: Int) -> Range<Int> {
-            guard let first = Self.firstFinding(account: account, in: findings) else { return 0..<0 }
+            guard let first = Self.firstFinding(account: account, in: findings.seats) else { return 0..<0 }
             var end = first
             let verdicts = findings.seats.verdicts
             while end < verdicts.count, Int(verdicts[end].account) == account { end += 1 }
             return first..<end
         }
 
-        static func firstFinding(account: Int, in findings: Findings) -> Int? {
-            let verdicts = findings.seats.verdicts
+        static func firstFinding(account: Int, in seats: SeatFindings) -> Int? {
+            let verdicts = seats.verdicts
             var low = 0
             var high = verdicts.count
             while low < high {

@@ -131,6 +131,38 @@ import Testing
         #expect(seatIds.filter { $0 == .text(action.id) }.count == action.seats.count)
     }
 
+    /// Reports link actions to seats and accounts through the planner's `PlanLinks`; matching
+    /// account ids, as for a plan the planner did not just make, gives the same links for every
+    /// sample and both kinds of action.
+    @Test func plannerLinksEqualLinksById() throws {
+        var suspensions = 0
+        for action in Policy.Action.allCases {
+            var policy = SamplesTests.policy
+            policy.action = action
+            for name in [
+                "directory-export.csv", "legacy-site-export.csv", "transitional-export.csv",
+                "managed-accounts-export.csv",
+            ] {
+                let result = try TestSupport.audit(
+                    [TestSupport.input(TestSupport.sample(name), as: "Samples/\(name)")], policy: policy)
+                let links = try #require(result.planLinks)
+                #expect(links.account.count == result.plan.actions.count)
+                var byId = result
+                byId.planLinks = nil
+                let (planned, matched) = (
+                    ReportDocument.Context(result: result, redactor: nil),
+                    ReportDocument.Context(result: byId, redactor: nil)
+                )
+                #expect(planned.accountOfAction == matched.accountOfAction, "\(name) \(action)")
+                #expect(planned.findingOfAction == matched.findingOfAction, "\(name) \(action)")
+                #expect(planned.actionOfFinding == matched.actionOfFinding, "\(name) \(action)")
+                #expect(planned.actionOfFinding.contains { $0 >= 0 } == !result.plan.actions.isEmpty)
+                suspensions += result.plan.actions.filter { $0.kind == .suspend }.count
+            }
+        }
+        #expect(suspensions > 0)
+    }
+
     @Test func pricedPathShowsSavingsPerSubscription() throws {
         let d = ReportDocument(try ReportFixtures.pricedSample())
         #expect(d.isPriced)
