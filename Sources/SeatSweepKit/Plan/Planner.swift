@@ -252,32 +252,35 @@ public struct Planner: Sendable {
         let job: @Sendable (Range<Int>) -> Void = { range in
             let (buffer, entries, seats, directory, hashes) = shared.value
             let paths = directory.inputs.map(\.path)
-            for e in range {
-                let entry = entries[e]
-                let a = Int(entry.account)
-                let action = buffer + Int(entry.place)
-                if entry.suspend {
-                    var findingsOfAccount: [SeatFinding] = []
-                    var p = Int(entry.position)
-                    while p < seats.count, seats.verdicts[p].account == entry.account {
-                        if seats.isCandidate(p) { findingsOfAccount.append(seats[p]) }
-                        p += 1
+            // Accounts and actions are read in place: a copy of either retains every reference it holds.
+            directory.accounts.withUnsafeBufferPointer { accounts in
+                for e in range {
+                    let entry = entries[e]
+                    let a = Int(entry.account)
+                    let action = buffer + Int(entry.place)
+                    if entry.suspend {
+                        var findingsOfAccount: [SeatFinding] = []
+                        var p = Int(entry.position)
+                        while p < seats.count, seats.verdicts[p].account == entry.account {
+                            if seats.isCandidate(p) { findingsOfAccount.append(seats[p]) }
+                            p += 1
+                        }
+                        action.initialize(to: suspendAction(accounts[a], findingsOfAccount, paths: paths))
+                    } else {
+                        let finding = seats[Int(entry.position)]
+                        let evidence = accounts[a].seat(at: finding.seat).evidence
+                        action.initialize(
+                            to: PlanAction(
+                                id: "", kind: .removeProductAccess, accountId: accounts[a].id,
+                                email: accounts[a].email, name: accounts[a].name,
+                                product: finding.product, site: finding.site, groups: accounts[a].groups,
+                                seats: [], lastActive: Self.lastActiveText(finding.lastActive),
+                                daysInactive: finding.daysInactive, reason: finding.reason,
+                                evidence: PlanEvidence(path: paths[Int(evidence.input)], line: Int(evidence.line)),
+                                decision: .pending, decidedBy: nil, decidedAt: nil))
                     }
-                    action.initialize(to: suspendAction(directory.accounts[a], findingsOfAccount, paths: paths))
-                } else {
-                    let finding = seats[Int(entry.position)]
-                    let evidence = directory.accounts[a].seat(at: finding.seat).evidence
-                    action.initialize(
-                        to: PlanAction(
-                            id: "", kind: .removeProductAccess, accountId: directory.accounts[a].id,
-                            email: directory.accounts[a].email, name: directory.accounts[a].name,
-                            product: finding.product, site: finding.site, groups: directory.accounts[a].groups,
-                            seats: [], lastActive: Self.lastActiveText(finding.lastActive),
-                            daysInactive: finding.daysInactive, reason: finding.reason,
-                            evidence: PlanEvidence(path: paths[Int(evidence.input)], line: Int(evidence.line)),
-                            decision: .pending, decidedBy: nil, decidedAt: nil))
+                    hashes[Int(entry.place)] = idHash(action)
                 }
-                hashes[Int(entry.place)] = idHash(action.pointee)
             }
         }
         if !parallel {
@@ -317,13 +320,19 @@ public struct Planner: Sendable {
     /// Ids are the first 12 hex digits of a 64-bit FNV-1a hash of kind|account|product|site,
     /// lengthened on collision: stable from one audit to the next for the same change.
     static func assignIds(_ actions: inout [PlanAction]) {
-        assignIds(&actions, hashes: actions.map(idHash))
+        let hashes = actions.withUnsafeBufferPointer { actions in
+            (0..<actions.count).map { idHash(actions.baseAddress! + $0) }
+        }
+        assignIds(&actions, hashes: hashes)
     }
 
     /// The 64-bit hash of `kind|account|product|site` that an action's id is made from (the
     /// same byte hash the id index uses, eight bytes a step).
-    static func idHash(_ action: PlanAction) -> UInt64 {
-        let parts = (action.kind.rawValue, action.accountId, action.product ?? "", action.site ?? "")
+    static func idHash(_ action: UnsafePointer<PlanAction>) -> UInt64 {
+        let parts = (
+            action.pointee.kind.rawValue, action.pointee.accountId, action.pointee.product ?? "",
+            action.pointee.site ?? ""
+        )
         let length = parts.0.utf8.count + parts.1.utf8.count + parts.2.utf8.count + parts.3.utf8.count + 4
         // The key is assembled on the stack: this runs once per action.
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { key in
