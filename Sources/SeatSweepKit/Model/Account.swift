@@ -272,3 +272,16 @@ public enum LastActive: Hashable, Sendable {
         }
     }
 }
+
+extension UnsafeBufferPointer where Element == Account {
+    // Account `i`'s text read from its stored fields: calling a getter (`id`) on `self[i]`
+    // copies the whole account first, retaining each of its references.
+
+    func id(_ i: Int) -> String { self[i].storage.string(self[i].idText) }
+    func name(_ i: Int) -> String { self[i].storage.string(self[i].nameText) }
+    func email(_ i: Int) -> String { self[i].storage.string(self[i].emailText) }
+    /// Seat `index` of account `i`.
+    func seat(_ i: Int, at index: Int) -> Seat { self[i].storage.seat(self[i].seatRange.lowerBound + Int32(index)) }
+    /// The hash of account `i`'s id (`IdIndex.hash`).
+    func idHash(_ i: Int) -> UInt64 { self[i].storage.withBytes(self[i].idText, IdIndex.hash) }
+}

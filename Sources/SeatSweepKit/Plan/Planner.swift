@@ -268,7 +268,7 @@ public struct Planner: Sendable {
                         action.initialize(to: suspendAction(accounts[a], findingsOfAccount, paths: paths))
                     } else {
                         let finding = seats[Int(entry.position)]
-                        let evidence = accounts[a].seat(at: finding.seat).evidence
+                        let evidence = accounts.seat(a, at: finding.seat).evidence
                         action.initialize(
                             to: PlanAction(
                                 id: "", kind: .removeProductAccess, accountId: accounts[a].id,

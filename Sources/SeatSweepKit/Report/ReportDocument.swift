@@ -519,23 +519,27 @@ extension ReportDocument {
             return low < verdicts.count && Int(verdicts[low].account) == account ? low : nil
         }
 
-        // The account's text by its index: each field is read where it is (a copy of the
-        // account would retain every one of its references, once per row).
+        // The account's text by its index, from its stored fields: calling a getter (`name`) on
+        // `directory.accounts[a]` first copied the whole account, retaining its references.
+
+        /// Account `a`'s id, name or e-mail as stored.
+        private func text(_ a: Int, _ ref: TextRef) -> String { directory.accounts[a].storage.string(ref) }
+
+        private func rawId(_ a: Int) -> String { text(a, directory.accounts[a].idText) }
 
         func name(_ a: Int) -> String {
-            redactor.map { $0.name(accountId: directory.accounts[a].id) }
-                ?? ReportText.clean(directory.accounts[a].name)
+            redactor.map { $0.name(accountId: rawId(a)) } ?? ReportText.clean(text(a, directory.accounts[a].nameText))
         }
 
         func email(_ a: Int) -> String {
-            guard directory.accounts[a].hasEmail else { return "" }
-            return redactor.map { $0.email(accountId: directory.accounts[a].id) }
-                ?? ReportText.clean(directory.accounts[a].email)
+            guard directory.accounts[a].emailText.length > 0 else { return "" }
+            return redactor.map { $0.email(accountId: rawId(a)) }
+                ?? ReportText.clean(text(a, directory.accounts[a].emailText))
         }
 
         func accountId(_ a: Int) -> String {
-            redactor.map { $0.accountId(directory.accounts[a].id, hasAccountId: directory.accounts[a].hasAccountId) }
-                ?? ReportText.clean(directory.accounts[a].id)
+            redactor.map { $0.accountId(rawId(a), hasAccountId: directory.accounts[a].hasAccountId) }
+                ?? ReportText.clean(rawId(a))
         }
 
         /// Our own text that may quote the account's e-mail (a policy pattern it matched).
