@@ -236,18 +236,16 @@ struct AuditCommand: AsyncParsableCommand {
         var batch = OutputBatch(directory: out)
         batch.progress = progress
         do {
-            let reports = formats.filter { $0 != .json }
-            let options = ReportDocument.Options(redactor: redactor())
-            let links = reports.isEmpty ? nil : ReportDocument.Links(result, options: options)
             var plan = result.plan
             try batch.write("plan.json") { sink in try PlanCodec.encodeSealing(&plan, sink: sink) }
             result.plan.digest = plan.digest
             result.summary.planDigest = plan.digest
             try batch.write("summary.json", bytes: SummaryRenderer.render(result.summary))
             trace?.mark("  json")
+            let reports = formats.filter { $0 != .json }
             if !reports.isEmpty {
                 progress?.status("writing " + reports.map(\.rawValue).joined(separator: ", "))
-                let document = ReportDocument(result, options: options, links: links)
+                let document = ReportDocument(result, options: .init(redactor: redactor()))
                 trace?.mark("  document")
                 for file in try Self.render(reports, document, html: html, into: out, trace: trace) {
                     batch.add(file)

@@ -67,15 +67,12 @@ public struct InactivityAnalyzer: Sendable {
         var thresholds: [Int] = []
         var afterAsOf = 0
 
-        /// The key of a (product, site) in `groupIndex`.
-        static func groupKey(_ product: String, _ site: String) -> String { product + "\u{0}" + site }
-
         /// Appends the part that follows this one, renumbering its groups and protections (group
         /// numbers clamp to 16 bits as in `scan`).
         mutating func append(_ next: Part) {
             var renumber: [UInt16] = []
             for (g, counts) in next.groups.enumerated() {
-                let key = Self.groupKey(counts.product, counts.site)
+                let key = ProductKey.subscription(counts.product, counts.site)
                 if let found = groupIndex[key] {
                     groups[found].add(counts)
                     renumber.append(UInt16(clamping: found))
@@ -126,7 +123,7 @@ public struct InactivityAnalyzer: Sendable {
                     if let cached = recent.first(where: { $0.key == raw }) {
                         g = cached.group
                     } else {
-                        let key = Part.groupKey(seats[s].product, seats[s].site)
+                        let key = ProductKey.subscription(seats[s].product, seats[s].site)
                         if let found = part.groupIndex[key] {
                             g = found
                         } else {

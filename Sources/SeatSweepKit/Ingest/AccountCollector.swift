@@ -70,7 +70,7 @@ public struct AccountCollector: Sendable {
         describe: (SourceRef) -> String
     ) {
         indexAll()
-        let hashes = records.withUnsafeBufferPointer { records in records.indices.map { records.idHash($0) } }
+        let hashes = records.indices.map(records.idHash)
         warmth ^= index.warm(hashes)
         for i in records.indices {
             add(
@@ -115,17 +115,16 @@ public struct AccountCollector: Sendable {
         // Usually no id repeats: append wholesale and index lazily. Looked up a batch at a time (see `add(batch:)`).
         var repeats = false
         var hashes: [UInt64] = []
-        // The records are read in place: iterating them copied each, retaining its references.
-        other.accounts.withUnsafeBufferPointer { records in
-            for start in stride(from: 0, to: records.count, by: Self.batchSize) where !repeats {
-                let batch = start..<min(records.count, start + Self.batchSize)
-                hashes.removeAll(keepingCapacity: true)
-                for i in batch { hashes.append(records.idHash(i)) }
-                warmth ^= index.warm(hashes)
-                repeats = batch.contains { i in
-                    records[i].storage.withBytes(records[i].idText) { bytes in
-                        position(of: bytes, hash: hashes[i - start]) != nil
-                    }
+        // The records are read by index (see `[Account].idHash(_:)`): iterating them copied each.
+        let records = other.accounts
+        for start in stride(from: 0, to: records.count, by: Self.batchSize) where !repeats {
+            let batch = start..<min(records.count, start + Self.batchSize)
+            hashes.removeAll(keepingCapacity: true)
+            for i in batch { hashes.append(records.idHash(i)) }
+            warmth ^= index.warm(hashes)
+            repeats = batch.contains { i in
+                records[i].storage.withBytes(records[i].idText) { bytes in
+                    position(of: bytes, hash: hashes[i - start]) != nil
                 }
             }
         }

@@ -273,9 +273,10 @@ public enum LastActive: Hashable, Sendable {
     }
 }
 
-extension UnsafeBufferPointer where Element == Account {
-    // Account `i`'s text read from its stored fields: calling a getter (`id`) on `self[i]`
-    // copies the whole account first, retaining each of its references.
+extension [Account] {
+    // Account `i`'s text, seats and id hash read from its stored fields: calling a getter
+    // (`id`, `seat(at:)`) on `self[i]` copies the whole account first, retaining each of its
+    // references, once per call.
 
     func id(_ i: Int) -> String { self[i].storage.string(self[i].idText) }
     func name(_ i: Int) -> String { self[i].storage.string(self[i].nameText) }

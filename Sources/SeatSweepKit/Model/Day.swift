@@ -68,10 +68,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses exactly `yyyy-MM-dd`.
     public init?(iso text: String) {
-        // `YYYY-MM-DD` is read digit by digit (reports parse one per candidate row); anything
-        // else goes the general way.
-        if let (y, m, d) = text.utf8.withContiguousStorageIfAvailable(Self.isoDigits) ?? nil {
-            self.init(year: y, month: m, day: d)
+        // Ten bytes are read in place by the ingest's ISO parser (reports parse one per candidate
+        // row); anything else goes the general way.
+        if text.utf8.count == 10,
+            let parsed = text.utf8.withContiguousStorageIfAvailable({ DateParser.parseISO($0[...]) }) ?? nil
+        {
+            self = parsed.day
             return
         }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
@@ -79,21 +81,6 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
         else { return nil }
         self.init(year: y, month: m, day: d)
-    }
-
-    /// The numbers of `bytes` when they are exactly `YYYY-MM-DD` in ASCII digits.
-    private static func isoDigits(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for i in range {
-                guard bytes[i] >= 0x30, bytes[i] <= 0x39 else { return nil }
-                value = value * 10 + Int(bytes[i] - 0x30)
-            }
-            return value
-        }
-        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
-        return (y, m, d)
     }
 
     public static func < (a: Day, b: Day) -> Bool { a.ordinal < b.ordinal }

@@ -252,35 +252,33 @@ public struct Planner: Sendable {
         let job: @Sendable (Range<Int>) -> Void = { range in
             let (buffer, entries, seats, directory, hashes) = shared.value
             let paths = directory.inputs.map(\.path)
-            // Accounts and actions are read in place: a copy of either retains every reference it holds.
-            directory.accounts.withUnsafeBufferPointer { accounts in
-                for e in range {
-                    let entry = entries[e]
-                    let a = Int(entry.account)
-                    let action = buffer + Int(entry.place)
-                    if entry.suspend {
-                        var findingsOfAccount: [SeatFinding] = []
-                        var p = Int(entry.position)
-                        while p < seats.count, seats.verdicts[p].account == entry.account {
-                            if seats.isCandidate(p) { findingsOfAccount.append(seats[p]) }
-                            p += 1
-                        }
-                        action.initialize(to: suspendAction(accounts[a], findingsOfAccount, paths: paths))
-                    } else {
-                        let finding = seats[Int(entry.position)]
-                        let evidence = accounts.seat(a, at: finding.seat).evidence
-                        action.initialize(
-                            to: PlanAction(
-                                id: "", kind: .removeProductAccess, accountId: accounts[a].id,
-                                email: accounts[a].email, name: accounts[a].name,
-                                product: finding.product, site: finding.site, groups: accounts[a].groups,
-                                seats: [], lastActive: Self.lastActiveText(finding.lastActive),
-                                daysInactive: finding.daysInactive, reason: finding.reason,
-                                evidence: PlanEvidence(path: paths[Int(evidence.input)], line: Int(evidence.line)),
-                                decision: .pending, decidedBy: nil, decidedAt: nil))
+            let accounts = directory.accounts
+            for e in range {
+                let entry = entries[e]
+                let a = Int(entry.account)
+                let action = buffer + Int(entry.place)
+                if entry.suspend {
+                    var findingsOfAccount: [SeatFinding] = []
+                    var p = Int(entry.position)
+                    while p < seats.count, seats.verdicts[p].account == entry.account {
+                        if seats.isCandidate(p) { findingsOfAccount.append(seats[p]) }
+                        p += 1
                     }
-                    hashes[Int(entry.place)] = idHash(action)
+                    action.initialize(to: suspendAction(accounts[a], findingsOfAccount, paths: paths))
+                } else {
+                    // The account's fields are read in place (see `[Account].id(_:)`).
+                    let finding = seats[Int(entry.position)]
+                    let evidence = accounts.seat(a, at: finding.seat).evidence
+                    action.initialize(
+                        to: PlanAction(
+                            id: "", kind: .removeProductAccess, accountId: accounts.id(a), email: accounts.email(a),
+                            name: accounts.name(a), product: finding.product, site: finding.site,
+                            groups: accounts[a].groups, seats: [], lastActive: Self.lastActiveText(finding.lastActive),
+                            daysInactive: finding.daysInactive, reason: finding.reason,
+                            evidence: PlanEvidence(path: paths[Int(evidence.input)], line: Int(evidence.line)),
+                            decision: .pending, decidedBy: nil, decidedAt: nil))
                 }
+                hashes[Int(entry.place)] = idHash(action)
             }
         }
         if !parallel {

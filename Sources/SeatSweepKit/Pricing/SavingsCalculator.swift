@@ -30,14 +30,12 @@ public struct SavingsCalculator: Sendable {
         var freed: [String: Int] = [:]
         for action in plan.actions {
             if let product = action.product, let site = action.site {
-                freed[Self.key(product, site), default: 0] += 1
+                freed[ProductKey.subscription(product, site), default: 0] += 1
             }
-            for seat in action.seats { freed[Self.key(seat.product, seat.site), default: 0] += 1 }
+            for seat in action.seats { freed[ProductKey.subscription(seat.product, seat.site), default: 0] += 1 }
         }
-        return try price(findings.groups) { freed[Self.key($0.product, $0.site)] ?? 0 }
+        return try price(findings.groups) { freed[ProductKey.subscription($0.product, $0.site)] ?? 0 }
     }
-
-    private static func key(_ product: String, _ site: String) -> String { product + "\u{0}" + site }
 
     /// What one price yields for n seats with k removed.
     struct Quote: Equatable {

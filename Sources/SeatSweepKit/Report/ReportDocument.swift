@@ -101,21 +101,9 @@ public struct ReportDocument: Sendable {
     public static let candidateIdHeader = "id"
     public static let decisionHeader = "Decision"
 
-    /// The slow part of a document, linking plan actions to seats and accounts, started on its
-    /// own thread so that it overlaps other work (writing plan.json). The links need only the
-    /// plan's actions: sealing the plan afterwards does not change them.
-    public final class Links: Sendable {
-        fileprivate let task: BackgroundTask<Context>
-
-        public init(_ result: Audit.Result, options: Options = Options()) {
-            task = BackgroundTask { Context(result: result, redactor: options.redactor) }
-        }
-    }
-
-    /// The document of `result`; with `links` started earlier from the same result and options.
-    public init(_ result: Audit.Result, options: Options = Options(), links: Links? = nil) {
+    public init(_ result: Audit.Result, options: Options = Options()) {
         let s = result.summary
-        let context = links?.task.wait() ?? Context(result: result, redactor: options.redactor)
+        let context = Context(result: result, redactor: options.redactor)
         tool = ReportText.clean(s.tool)
         asOf = s.asOf
         asOfSource = Self.describe(asOfSource: s.asOfSource)
@@ -519,37 +507,34 @@ extension ReportDocument {
             return low < verdicts.count && Int(verdicts[low].account) == account ? low : nil
         }
 
-        // The account's text by its index, from its stored fields: calling a getter (`name`) on
-        // `directory.accounts[a]` first copied the whole account, retaining its references.
-
-        /// Account `a`'s id, name or e-mail as stored.
-        private func text(_ a: Int, _ ref: TextRef) -> String { directory.accounts[a].storage.string(ref) }
-
-        private func rawId(_ a: Int) -> String { text(a, directory.accounts[a].idText) }
+        // The account's text by its index, read in place (see `[Account].id(_:)`).
 
         func name(_ a: Int) -> String {
-            redactor.map { $0.name(accountId: rawId(a)) } ?? ReportText.clean(text(a, directory.accounts[a].nameText))
+            let accounts = directory.accounts
+            return redactor.map { $0.name(accountId: accounts.id(a)) } ?? ReportText.clean(accounts.name(a))
         }
 
         func email(_ a: Int) -> String {
-            guard directory.accounts[a].emailText.length > 0 else { return "" }
-            return redactor.map { $0.email(accountId: rawId(a)) }
-                ?? ReportText.clean(text(a, directory.accounts[a].emailText))
+            let accounts = directory.accounts
+            guard accounts[a].emailText.length > 0 else { return "" }
+            return redactor.map { $0.email(accountId: accounts.id(a)) } ?? ReportText.clean(accounts.email(a))
         }
 
         func accountId(_ a: Int) -> String {
-            redactor.map { $0.accountId(rawId(a), hasAccountId: directory.accounts[a].hasAccountId) }
-                ?? ReportText.clean(rawId(a))
+            let accounts = directory.accounts
+            return redactor.map { $0.accountId(accounts.id(a), hasAccountId: accounts[a].hasAccountId) }
+                ?? ReportText.clean(accounts.id(a))
         }
 
         /// Our own text that may quote the account's e-mail (a policy pattern it matched).
         func personal(_ text: String, _ a: Int) -> String {
-            guard let redactor, directory.accounts[a].hasEmail else { return ReportText.clean(text) }
-            let email = directory.accounts[a].email
+            let accounts = directory.accounts
+            guard let redactor, accounts[a].emailText.length > 0 else { return ReportText.clean(text) }
+            let email = accounts.email(a)
             guard text.range(of: email, options: .caseInsensitive) != nil else { return ReportText.clean(text) }
             return ReportText.clean(
                 text.replacingOccurrences(
-                    of: email, with: redactor.email(accountId: directory.accounts[a].id), options: .caseInsensitive))
+                    of: email, with: redactor.email(accountId: accounts.id(a)), options: .caseInsensitive))
         }
 
         func evidence(_ ref: SourceRef) -> String {
@@ -608,7 +593,7 @@ extension ReportDocument {
                     cells[7] = .date(day)
                 } else if f >= 0, a >= 0 {
                     let seat = Int(context.findings.seats.verdicts[f].seat)
-                    cells[7] = Context.lastActiveCell(context.directory.accounts[a].seat(at: seat).lastActive)
+                    cells[7] = Context.lastActiveCell(context.directory.accounts.seat(a, at: seat).lastActive)
                 } else if action.pointee.daysInactive == nil, action.pointee.seats.allSatisfy({ $0.lastActive == nil })
                 {
                     cells[7] = .text("never")

@@ -85,7 +85,7 @@ import Testing
         #expect(Day(iso: "2026-02-30") == nil)
     }
 
-    /// `Day(iso:)` reads `YYYY-MM-DD` digit by digit and everything else the general way; both
+    /// `Day(iso:)` reads `YYYY-MM-DD` on its bytes and everything else the general way; both
     /// give the same days, and every day written as ISO reads back as itself.
     @Test func isoDaysReadBack() {
         for ordinal in stride(from: Int32(-800), to: 40_000, by: 37) {
