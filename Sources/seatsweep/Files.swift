@@ -122,8 +122,9 @@ struct OutputBatch {
     mutating func add(_ file: StagedFile) { staged.append(file) }
 
     /// Writes `name` to its temporary file through `body`, which receives a sink for chunks. A
-    /// writer thread makes the write calls, so producing the bytes on this thread overlaps the
-    /// kernel's copying on another core; the file is flushed to disk before it counts as staged.
+    /// writer thread makes the write calls (`FileWriter`: past the page cache where it can), so
+    /// producing the bytes on this thread overlaps writing them; the file is flushed to disk
+    /// before it counts as staged.
     static func stage(
         _ name: String, in directory: String, progress: ProgressLine? = nil,
         _ body: ((ArraySlice<UInt8>) throws -> Void) throws -> Void
@@ -138,18 +139,8 @@ struct OutputBatch {
                 at: SourceLocation(path: temp), hint: "pass --out with a directory you may write to")
         }
         let file = StagedFile(temp: temp, final: final)
-        var flushed = 0
-        var size = 0
-        let writer = ChunkPipe { chunk in
-            if let code = Self.writeAll(chunk, to: fd) { throw StagedWriteError(code: code) }
-            size += chunk.count
-            // Start writing each 64 MiB to disk now (without waiting), so the fsync before the
-            // rename waits for the last few megabytes, not for gigabytes.
-            if size - flushed >= 1 << 26 {
-                WriteBack.start(fd, from: flushed, count: size - flushed)
-                flushed = size
-            }
-        }
+        let output = FileWriter(fd: fd)
+        let writer = ChunkPipe { chunk in try chunk.withUnsafeBytes { bytes in try output.append(bytes) } }
         func failed(_ code: Int32) -> SeatSweepError {
             SeatSweepError(
                 "cannot write (\(String(cString: strerror(code))))", at: SourceLocation(path: final),
@@ -163,6 +154,7 @@ struct OutputBatch {
                 progress?.status("writing \(name) \(ProgressLine.megabytes(written))")
             }
             try writer.finish()
+            try output.finish()
             if fsync(fd) != 0 { throw failed(errno) }
             fchmod(fd, 0o600)
             close(fd)
@@ -176,22 +168,6 @@ struct OutputBatch {
             case let error as StagedWriteError: throw failed(error.code)
             default: throw SeatSweepError("cannot write (\(error))", at: SourceLocation(path: final))
             }
-        }
-    }
-
-    /// Writes all of `chunk` to `fd`; returns the errno of a failure.
-    private static func writeAll(_ chunk: [UInt8], to fd: Int32) -> Int32? {
-        chunk.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return nil
         }
     }
 
@@ -281,9 +257,4 @@ final class FileSpool: XLSXSpool {
             "\(what) the workbook's temporary file (\(String(cString: strerror(errno))))",
             hint: "check the free space in the output directory")
     }
-}
-
-/// A failed `write(2)` of a staged file's chunk: its errno.
-struct StagedWriteError: Error {
-    var code: Int32
 }
