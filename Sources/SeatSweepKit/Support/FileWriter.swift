@@ -4,13 +4,13 @@ import Foundation
 /// it (Linux `O_DIRECT`), else through it with early write-back (`WriteBack`).
 ///
 /// Reports run to gigabytes and are flushed with fsync before they are renamed into place, and
-/// nothing reads them back, so the page cache only costs: copying a 1M-account run's 3.4 GB into
-/// it took 23% of the run's CPU time (`copy_folio_from_iter_atomic`, at under 1 GB/s on fresh
-/// pages), where the disk takes the same bytes straight from a reused buffer. Bytes are gathered
-/// in an aligned buffer and written a whole buffer at a time; the tail past the last whole block
-/// is written without `O_DIRECT`, so the file ends exactly where its bytes do. A file system
-/// that refuses direct writes (tmpfs, for one) gets the buffered path, at open or at the first
-/// write it refuses.
+/// this process never reads them back, so the page cache only costs: copying a 1M-account run's
+/// 3.4 GB into it took 23% of the run's CPU time (`copy_folio_from_iter_atomic`, at under 1 GB/s
+/// on fresh pages of a virtual machine), where the disk takes the same bytes straight from a
+/// reused buffer. Bytes are gathered in an aligned buffer and written a whole buffer at a time;
+/// the tail past the last whole block is written without `O_DIRECT`, so the file ends exactly
+/// where its bytes do. A file system that refuses direct writes (tmpfs before Linux 6.6, for
+/// one) gets the buffered path, at open or at the first write it refuses.
 public final class FileWriter {
     /// Alignment of the buffer, of each direct write's length and of its file offset: a
     /// multiple of every logical block size in use (512 or 4096).
