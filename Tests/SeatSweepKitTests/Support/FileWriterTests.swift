@@ -53,6 +53,8 @@ import Testing
 
     /// Whether this system writes direct (Linux, where `O_DIRECT` is known).
     static let direct = FileWriter.directFlag != nil
+    static let refusedHint: Comment =
+        "the temporary directory's file system refused O_DIRECT: run the tests with TMPDIR on a disk file system (ext4, xfs)"
 
     func scratch(in directory: String) -> String {
         (directory as NSString).appendingPathComponent("filewriter-\(UUID().uuidString)")
@@ -66,7 +68,7 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Self.expected(chunks))
         // Every whole block went direct; only the tail went through the page cache.
         let total = chunks.map(\.count).reduce(0, +)
-        #expect(result.started == Self.direct)
+        #expect(result.started == Self.direct, Self.refusedHint)
         #expect(result.writtenDirect == (Self.direct ? total / FileWriter.alignment * FileWriter.alignment : 0))
     }
 
@@ -77,7 +79,7 @@ import Testing
         // The file offset is 100 bytes off the block grid, so a direct write is refused (EINVAL)
         // at the first whole buffer: everything then goes through the page cache.
         let result = try write(chunks, to: path, skip: 100)
-        #expect(result.started == Self.direct)
+        #expect(result.started == Self.direct, Self.refusedHint)
         #expect(result.writtenDirect == 0)
         let expected = Self.expected(chunks, lead: [UInt8](repeating: 0x2D, count: 100))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == expected)
