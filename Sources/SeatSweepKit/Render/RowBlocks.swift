@@ -1,4 +1,5 @@
-/// Writes the data rows of a large sheet (report.xlsx, report.xml) in blocks on two threads.
+/// Writes the data rows of a sheet (report.xlsx, report.xml); those of a large one in blocks on
+/// two threads.
 ///
 /// Each thread has its own table reader and its own fragment writer
 /// (`XMLStreamWriter.fragment()`), and fills one block of rows at a time; the calling thread
@@ -12,12 +13,23 @@ public enum RowBlocks {
 
     typealias Sink = (ArraySlice<UInt8>) throws -> Void
 
-    /// Writes rows `rows` of `table` through `row` (a writer, the row's cells, its index), in
-    /// blocks of `blockRows`; `what` names the file in a libxml2 failure.
+    /// Writes rows `rows` of `table` through `row` (a writer, the row's cells, its index) after
+    /// what `w` holds: in blocks of `blockRows` on two threads, or with `blockRows` nil through
+    /// `w` on this thread, a few hundred rows between drains. `what` names the file in a
+    /// libxml2 failure.
     static func write(
-        _ table: ReportTable, _ rows: Range<Int>, blockRows: Int, what: String,
+        _ w: XMLStreamWriter, _ table: ReportTable, _ rows: Range<Int>, blockRows: Int?, what: String,
         row: @escaping @Sendable (XMLStreamWriter, [ReportCell], Int) -> Void, sink: Sink
     ) throws {
+        try w.drain(into: sink)
+        guard let blockRows else {
+            let read = table.reader()
+            for index in rows {
+                row(w, read(index), index)
+                if (index - rows.lowerBound) % 256 == 255 { try w.drain(into: sink) }
+            }
+            return
+        }
         /// One thread's reader and writer; a block is given to a lane only after the lane's
         /// previous block has been drained.
         final class Lane: @unchecked Sendable {

@@ -104,18 +104,9 @@ public enum SpreadsheetML2003Renderer {
             w.newline()
         }
         row(w, table.header.map { $0.isEmpty ? .empty : .text($0) }, bold: true)
-        if let blockRows {
-            try w.drain(into: sink)
-            try RowBlocks.write(
-                table, sheet.rows, blockRows: blockRows, what: "the XML Spreadsheet 2003 report",
-                row: { w, cells, index in row(w, cells, bold: table.isBold(index)) }, sink: sink)
-        } else {
-            let read = table.reader()
-            for index in sheet.rows {
-                row(w, read(index), bold: table.isBold(index))
-                if (index - sheet.rows.lowerBound) % 512 == 511 { try w.drain(into: sink) }
-            }
-        }
+        try RowBlocks.write(
+            w, table, sheet.rows, blockRows: blockRows, what: "the XML Spreadsheet 2003 report",
+            row: { w, cells, index in row(w, cells, bold: table.isBold(index)) }, sink: sink)
         w.end()  // Table
         w.newline()
         w.start("WorksheetOptions")

@@ -319,20 +319,11 @@ public enum XLSXRenderer {
         row(w, number: 1, cells: table.header.map { $0.isEmpty ? .empty : .text($0) }, bold: true, letters: letters)
         // Data row `index` is sheet row `index - first + 2` (after the header).
         let first = sheet.rows.lowerBound
-        if let blockRows {
-            try w.drain(into: sink)
-            try RowBlocks.write(
-                table, sheet.rows, blockRows: blockRows, what: "the workbook",
-                row: { w, cells, index in
-                    row(w, number: index - first + 2, cells: cells, bold: table.isBold(index), letters: letters)
-                }, sink: sink)
-        } else {
-            let read = table.reader()
-            for index in sheet.rows {
-                row(w, number: index - first + 2, cells: read(index), bold: table.isBold(index), letters: letters)
-                if (index - first) % 256 == 255 { try w.drain(into: sink) }
-            }
-        }
+        try RowBlocks.write(
+            w, table, sheet.rows, blockRows: blockRows, what: "the workbook",
+            row: { w, cells, index in
+                row(w, number: index - first + 2, cells: cells, bold: table.isBold(index), letters: letters)
+            }, sink: sink)
         w.end()  // sheetData
         if table.autoFilter {
             w.start("autoFilter")

@@ -660,10 +660,8 @@ extension ReportDocument {
             // cost more than the accesses they guard, a dozen per row).
             let context: Context
             private let seats: SeatFindings
+            private let accounts: [Account]
             @exclusivity(unchecked) private var account = -1
-            /// The current account's seats: `storage.seat(seatStart + n)` is its seat `n`.
-            @exclusivity(unchecked) private var storage: AccountStorage?
-            @exclusivity(unchecked) private var seatStart: Int32 = 0
             @exclusivity(unchecked) private var protection: ReportCell = .empty
             @exclusivity(unchecked) private var evidence = SourceRef(input: -1, line: 0)
             /// Per (product, site) group of the verdicts: its product and site cells, made once.
@@ -679,6 +677,7 @@ extension ReportDocument {
             init(_ context: Context) {
                 self.context = context
                 seats = context.findings.seats
+                accounts = context.directory.accounts
             }
 
             private func cells(ofGroup group: Int, _ seat: Seat) -> (product: ReportCell, site: ReportCell) {
@@ -716,8 +715,6 @@ extension ReportDocument {
                 let v = seats.verdicts[i]
                 if Int(v.account) != account {
                     account = Int(v.account)
-                    storage = context.directory.accounts[account].storage
-                    seatStart = context.directory.accounts[account].seatRange.lowerBound
                     let email = context.email(account)
                     cells[0] = .text(context.accountId(account))
                     cells[1] = .text(context.name(account))
@@ -725,7 +722,7 @@ extension ReportDocument {
                     let p = Int(seats.protectionIndex[account])
                     protection = p >= 0 ? .text(context.personal(seats.protections[p], account)) : .empty
                 }
-                let seat = storage!.seat(seatStart + Int32(v.seat))
+                let seat = accounts.seat(account, at: Int(v.seat))
                 let group = cells(ofGroup: Int(v.group), seat)
                 let action = context.actionOfFinding[i]
                 cells[3] = group.product
