@@ -64,7 +64,12 @@ final class StageTrace: @unchecked Sendable {
         lock.unlock()
         let took = String(format: "%7.3f", now.timeIntervalSince(previous))
         let total = String(format: "%7.3f", now.timeIntervalSince(start))
-        Console.err("trace: \(stage.padding(toLength: 9, withPad: " ", startingAt: 0)) \(took) s  (total \(total) s)")
+        // Peak memory and minor page faults so far: fresh pages are a large part of the cost here.
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        Console.err(
+            "trace: \(stage.padding(toLength: 9, withPad: " ", startingAt: 0)) \(took) s  (total \(total) s)  "
+                + "peak \(usage.ru_maxrss >> 10) MiB, \(usage.ru_minflt) faults")
     }
 }
 

@@ -18,8 +18,10 @@ public struct SeatFinding: Sendable {
     public var account: Int
     /// Index into that account's `seats`.
     public var seat: Int
-    public var product: String
-    public var site: String
+    /// The seat's product and site.
+    public var key: SeatKey
+    public var product: String { key.product }
+    public var site: String { key.site }
     public var status: SeatStatus
     /// Whole days from the last use to the audit date; for `atLeastDaysAgo` evidence, the lower bound.
     public var daysInactive: Int?
@@ -233,13 +235,12 @@ public struct SeatFindings: RandomAccessCollection, Sendable {
         var joined: Int?
         if case .on(let day) = added { joined = asOf - day }
         let seat = accounts[a].seat(at: s)
-        let product = seat.product
         return SeatFinding(
-            account: a, seat: s, product: product, site: seat.site, status: v.status,
+            account: a, seat: s, key: seat.key, status: v.status,
             daysInactive: v.days == Int32.min ? nil : Int(v.days), neverAccessed: v.flags & Verdict.neverAccessed != 0,
             protection: p >= 0 ? protections[Int(p)] : nil, inScope: v.flags & Verdict.inScope != 0,
             lastActive: seat.lastActive,
-            threshold: threshold(ofGroup: v.group) ?? policy.threshold(for: product),
+            threshold: threshold(ofGroup: v.group) ?? policy.threshold(for: seat.product),
             graceDays: policy.graceDays, addedToOrg: added, joinedDaysAgo: joined)
     }
 

@@ -61,9 +61,9 @@ public struct InactivityAnalyzer: Sendable {
         var protectionIndex: [Int32] = []
         var protectionTexts: [String] = []
         var protected: [ProtectedAccount] = []
-        /// Counts per (product, site), in first-seen order, with the threshold of each.
-        var groupIndex: [String: Int] = [:]
+        /// Counts per (product, site), in first-seen order, with the key and threshold of each.
         var groups: [SeatGroupCounts] = []
+        var keys: [SeatKey] = []
         var thresholds: [Int] = []
         var afterAsOf = 0
 
@@ -72,14 +72,13 @@ public struct InactivityAnalyzer: Sendable {
         mutating func append(_ next: Part) {
             var renumber: [UInt16] = []
             for (g, counts) in next.groups.enumerated() {
-                let key = ProductKey.subscription(counts.product, counts.site)
-                if let found = groupIndex[key] {
+                if let found = keys.firstIndex(of: next.keys[g]) {
                     groups[found].add(counts)
                     renumber.append(UInt16(clamping: found))
                 } else {
-                    groupIndex[key] = groups.count
                     renumber.append(UInt16(clamping: groups.count))
                     groups.append(counts)
+                    keys.append(next.keys[g])
                     thresholds.append(next.thresholds[g])
                 }
             }
@@ -102,8 +101,8 @@ public struct InactivityAnalyzer: Sendable {
         var part = Part()
         part.verdicts.reserveCapacity(reserve * 3)
         part.protectionIndex = [Int32](repeating: -1, count: range.count)
-        // Seats carry the same few (product, site) strings over and over: remember them by their bits.
-        var recent: [(key: RawSeatKey, group: Int)] = []
+        // Each seat key's group in this part (-1: not met yet), indexed by the key's number.
+        var groupOf: [Int] = []
         for a in range where accounts[a].seatCount > 0 {
             let reasons = accounts.withUnsafeBufferPointer { protections($0[a]) }
             if !reasons.isEmpty {
@@ -118,23 +117,18 @@ public struct InactivityAnalyzer: Sendable {
             accounts[a].storage.seats.withUnsafeBufferPointer { all in
                 let seats = UnsafeBufferPointer(rebasing: all[seatRange])
                 for s in seats.indices {
-                    let raw = RawSeatKey(seats[s])
-                    let g: Int
-                    if let cached = recent.first(where: { $0.key == raw }) {
-                        g = cached.group
-                    } else {
-                        let key = ProductKey.subscription(seats[s].product, seats[s].site)
-                        if let found = part.groupIndex[key] {
-                            g = found
-                        } else {
-                            g = part.groups.count
-                            part.groupIndex[key] = g
-                            var counts = SeatGroupCounts(product: seats[s].product, site: seats[s].site)
-                            counts.inScope = policy.includes(seats[s].product)
-                            part.groups.append(counts)
-                            part.thresholds.append(policy.threshold(for: seats[s].product))
-                        }
-                        if recent.count < 32 { recent.append((raw, g)) }
+                    let key = seats[s].key
+                    let number = Int(key.index)
+                    if number >= groupOf.count { groupOf += repeatElement(-1, count: number + 1 - groupOf.count) }
+                    var g = groupOf[number]
+                    if g < 0 {
+                        g = part.groups.count
+                        groupOf[number] = g
+                        var counts = SeatGroupCounts(product: key.product, site: key.site)
+                        counts.inScope = policy.includes(key.product)
+                        part.groups.append(counts)
+                        part.keys.append(key)
+                        part.thresholds.append(policy.threshold(for: key.product))
                     }
                     let lastActive = seats[s].lastActive
                     let (status, days) = judge(lastActive, threshold: part.thresholds[g], grace: grace)
@@ -264,26 +258,5 @@ extension SeatGroupCounts {
         neverAccessed += other.neverAccessed
         protected += other.protected
         candidates += other.candidates
-    }
-}
-
-/// The in-memory bits of a seat's product and site strings. Equal bits mean equal strings (the
-/// same small-string bytes, or the same shared storage), so this is a safe cache key; unequal
-/// bits prove nothing and fall back to comparing the strings.
-struct RawSeatKey: Equatable {
-    var words: (UInt64, UInt64, UInt64, UInt64)
-
-    init(_ seat: Seat) {
-        var product = seat.product
-        var site = seat.site
-        let a = withUnsafeBytes(of: &product) {
-            ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self))
-        }
-        let b = withUnsafeBytes(of: &site) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
-        words = (a.0, a.1, b.0, b.1)
-    }
-
-    static func == (x: RawSeatKey, y: RawSeatKey) -> Bool {
-        x.words.0 == y.words.0 && x.words.1 == y.words.1 && x.words.2 == y.words.2 && x.words.3 == y.words.3
     }
 }

@@ -196,7 +196,7 @@ public struct AccountCollector: Sendable {
         var seats: [Seat]?
         for r in 0..<record.seatCount {
             let seat = record.seat(at: r)
-            if let i = account.seatIndex(product: seat.product, site: seat.site) {
+            if let i = account.seatIndex(seat.key) {
                 let current = (seats ?? [])[safe: i] ?? account.seat(at: i)
                 let merged = LastActive.mostRecent(current.lastActive, seat.lastActive, asOf: nil)
                 if merged != current.lastActive {

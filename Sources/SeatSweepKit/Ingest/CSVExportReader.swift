@@ -91,8 +91,8 @@ struct CSVExportReader {
         var dateColumns: [Int] = []
         var delimiter = UInt8(ascii: ",")
         /// `seatColumns` as parallel arrays, for the per-row loop (no struct copies).
-        var seatProducts: [String] = []
-        var seatSites: [String] = []
+        /// The (product, site) of each seat column.
+        var seatKeys: [SeatKey] = []
         /// Field indices; -1 when absent.
         var seatAccess: [Int] = []
         var seatActivity: [Int] = []
@@ -263,7 +263,7 @@ struct CSVExportReader {
                 part.collector.reserve(rows)
                 storage.reserve(
                     accounts: rows, textPerAccount: rowLength / 2 + 8,
-                    seatsPerAccount: (plan.seatProducts.count + 1) / 2)
+                    seatsPerAccount: (plan.seatKeys.count + 1) / 2)
             }
             if parser.fields.count != plan.headers.count, !raggedReported {
                 raggedReported = true
@@ -453,8 +453,7 @@ struct CSVExportReader {
             }
         }
         plan.delimiter = parser.delimiter
-        plan.seatProducts = plan.seatColumns.map(\.product)
-        plan.seatSites = plan.seatColumns.map(\.site)
+        plan.seatKeys = plan.seatColumns.map { SeatKey(product: $0.product, site: $0.site) }
         plan.seatAccess = plan.seatColumns.map { $0.access ?? -1 }
         plan.seatActivity = plan.seatColumns.map { $0.activity ?? -1 }
         plan.dateColumns =
@@ -567,7 +566,7 @@ struct CSVExportReader {
         if let group = plan.groupName { account.addGroup(parser.string(group)) }
 
         seatScratch.removeAll(keepingCapacity: true)
-        for k in 0..<plan.seatProducts.count {
+        for k in 0..<plan.seatKeys.count {
             let accessIndex = plan.seatAccess[k]
             let activityIndex = plan.seatActivity[k]
             if accessIndex >= 0 {
@@ -583,7 +582,7 @@ struct CSVExportReader {
                 lastActive = try activityCell(parser, activityIndex, plan: plan, diagnostics: &diagnostics)
             }
             seatScratch.append(
-                Seat(product: plan.seatProducts[k], site: plan.seatSites[k], lastActive: lastActive, evidence: ref))
+                Seat(key: plan.seatKeys[k], lastActive: lastActive, evidence: ref))
         }
         if !plan.siteListColumns.isEmpty {
             var orgWide: LastActive?
@@ -601,9 +600,9 @@ struct CSVExportReader {
                     {
                         lastActive = try activityCell(parser, index, plan: plan, diagnostics: &diagnostics)
                     }
-                    if !seatScratch.contains(where: { $0.product == column.product && $0.site == site }) {
-                        seatScratch.append(
-                            Seat(product: column.product, site: site, lastActive: lastActive, evidence: ref))
+                    let key = SeatKey(product: column.product, site: site)
+                    if !seatScratch.contains(where: { $0.key == key }) {
+                        seatScratch.append(Seat(key: key, lastActive: lastActive, evidence: ref))
                     }
                 }
             }

@@ -174,12 +174,8 @@ public struct Account: Sendable {
     }
 
     /// The seat on (product, site), if the account holds one.
-    public func seatIndex(product: String, site: String) -> Int? {
-        for i in 0..<seatCount {
-            let seat = seat(at: i)
-            if seat.product == product && seat.site == site { return i }
-        }
-        return nil
+    public func seatIndex(_ key: SeatKey) -> Int? {
+        (0..<seatCount).first { seat(at: $0).key == key }
     }
 }
 
@@ -228,17 +224,23 @@ public enum AddedDate: Hashable, Sendable {
 /// One product on one site that an account has access to (`User`, `Yes`, a listed site, an API
 /// `product_access` entry). Cells without access (`None`, `Guest`, empty) make no seat.
 public struct Seat: Sendable {
-    /// Product key (`jira`, `confluence`, ...), see `ProductKey`.
-    public var product: String
-    /// Site key (`acme`), or "" for layouts without sites.
-    public var site: String
+    /// The product and site, interned.
+    public var key: SeatKey
     public var lastActive: LastActive
     /// The input line that gave the access or activity evidence.
     public var evidence: SourceRef
 
+    /// Product key (`jira`, `confluence`, ...), see `ProductKey`.
+    public var product: String { key.product }
+    /// Site key (`acme`), or "" for layouts without sites.
+    public var site: String { key.site }
+
     public init(product: String, site: String, lastActive: LastActive, evidence: SourceRef) {
-        self.product = product
-        self.site = site
+        self.init(key: SeatKey(product: product, site: site), lastActive: lastActive, evidence: evidence)
+    }
+
+    public init(key: SeatKey, lastActive: LastActive, evidence: SourceRef) {
+        self.key = key
         self.lastActive = lastActive
         self.evidence = evidence
     }
