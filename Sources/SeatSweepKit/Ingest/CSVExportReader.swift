@@ -90,10 +90,9 @@ struct CSVExportReader {
         var activityByKey: [String: Int] = [:]
         var dateColumns: [Int] = []
         var delimiter = UInt8(ascii: ",")
-        /// `seatColumns` as parallel arrays, for the per-row loop (no struct copies).
-        /// The (product, site) of each seat column.
+        /// `seatColumns` as parallel arrays, for the per-row loop (no struct copies): each
+        /// column's (product, site), and its field indices (-1 when absent).
         var seatKeys: [SeatKey] = []
-        /// Field indices; -1 when absent.
         var seatAccess: [Int] = []
         var seatActivity: [Int] = []
     }

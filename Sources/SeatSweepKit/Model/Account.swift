@@ -173,7 +173,7 @@ public struct Account: Sendable {
         if !role.isEmpty, !adminRoles.contains(role) { adminRoles.append(role) }
     }
 
-    /// The seat on (product, site), if the account holds one.
+    /// The index of the seat on `key`'s product and site, if the account holds one.
     public func seatIndex(_ key: SeatKey) -> Int? {
         (0..<seatCount).first { seat(at: $0).key == key }
     }
