@@ -65,21 +65,37 @@ public struct InactivityAnalyzer: Sendable {
         var groups: [SeatGroupCounts] = []
         var keys: [SeatKey] = []
         var thresholds: [Int] = []
+        /// Each seat key's group (-1: none yet), indexed by the key's number.
+        var groupOf: [Int] = []
         var afterAsOf = 0
+
+        /// The group of `key`, if this part has one.
+        func group(of key: SeatKey) -> Int? {
+            let number = Int(key.index)
+            return number < groupOf.count && groupOf[number] >= 0 ? groupOf[number] : nil
+        }
+
+        /// Adds the group of `key` and returns its number.
+        mutating func addGroup(_ key: SeatKey, _ counts: SeatGroupCounts, threshold: Int) -> Int {
+            let number = Int(key.index)
+            if number >= groupOf.count { groupOf += repeatElement(-1, count: number + 1 - groupOf.count) }
+            groupOf[number] = groups.count
+            groups.append(counts)
+            keys.append(key)
+            thresholds.append(threshold)
+            return groups.count - 1
+        }
 
         /// Appends the part that follows this one, renumbering its groups and protections (group
         /// numbers clamp to 16 bits as in `scan`).
         mutating func append(_ next: Part) {
             var renumber: [UInt16] = []
             for (g, counts) in next.groups.enumerated() {
-                if let found = keys.firstIndex(of: next.keys[g]) {
+                if let found = group(of: next.keys[g]) {
                     groups[found].add(counts)
                     renumber.append(UInt16(clamping: found))
                 } else {
-                    renumber.append(UInt16(clamping: groups.count))
-                    groups.append(counts)
-                    keys.append(next.keys[g])
-                    thresholds.append(next.thresholds[g])
+                    renumber.append(UInt16(clamping: addGroup(next.keys[g], counts, threshold: next.thresholds[g])))
                 }
             }
             let same = renumber.enumerated().allSatisfy { Int($1) == $0 }
@@ -101,8 +117,6 @@ public struct InactivityAnalyzer: Sendable {
         var part = Part()
         part.verdicts.reserveCapacity(reserve * 3)
         part.protectionIndex = [Int32](repeating: -1, count: range.count)
-        // Each seat key's group in this part (-1: not met yet), indexed by the key's number.
-        var groupOf: [Int] = []
         for a in range where accounts[a].seatCount > 0 {
             let reasons = accounts.withUnsafeBufferPointer { protections($0[a]) }
             if !reasons.isEmpty {
@@ -118,17 +132,13 @@ public struct InactivityAnalyzer: Sendable {
                 let seats = UnsafeBufferPointer(rebasing: all[seatRange])
                 for s in seats.indices {
                     let key = seats[s].key
-                    let number = Int(key.index)
-                    if number >= groupOf.count { groupOf += repeatElement(-1, count: number + 1 - groupOf.count) }
-                    var g = groupOf[number]
-                    if g < 0 {
-                        g = part.groups.count
-                        groupOf[number] = g
+                    let g: Int
+                    if let found = part.group(of: key) {
+                        g = found
+                    } else {
                         var counts = SeatGroupCounts(product: key.product, site: key.site)
                         counts.inScope = policy.includes(key.product)
-                        part.groups.append(counts)
-                        part.keys.append(key)
-                        part.thresholds.append(policy.threshold(for: key.product))
+                        g = part.addGroup(key, counts, threshold: policy.threshold(for: key.product))
                     }
                     let lastActive = seats[s].lastActive
                     let (status, days) = judge(lastActive, threshold: part.thresholds[g], grace: grace)

@@ -18,9 +18,6 @@ public enum ProductKey {
         }
     }
 
-    /// A (product, site) pair as one dictionary key (a NUL cannot occur in either).
-    static func subscription(_ product: String, _ site: String) -> String { product + "\u{0}" + site }
-
     /// The product key for an admin-API product key (`jira-software` → `jira`).
     public static func fromAPIKey(_ key: String) -> String {
         switch key.lowercased() {

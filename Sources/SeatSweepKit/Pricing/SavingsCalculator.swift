@@ -27,14 +27,14 @@ public struct SavingsCalculator: Sendable {
     /// Savings if the plan's actions are carried out: the seats its actions free per
     /// subscription (fewer than the candidates when some cannot be planned, e.g. legacy exports).
     public func run(_ findings: Findings, plan: Plan) throws(SeatSweepError) -> Savings {
-        var freed: [String: Int] = [:]
+        var freed: [SeatKey: Int] = [:]
         for action in plan.actions {
             if let product = action.product, let site = action.site {
-                freed[ProductKey.subscription(product, site), default: 0] += 1
+                freed[SeatKey(product: product, site: site), default: 0] += 1
             }
-            for seat in action.seats { freed[ProductKey.subscription(seat.product, seat.site), default: 0] += 1 }
+            for seat in action.seats { freed[SeatKey(product: seat.product, site: seat.site), default: 0] += 1 }
         }
-        return try price(findings.groups) { freed[ProductKey.subscription($0.product, $0.site)] ?? 0 }
+        return try price(findings.groups) { freed[SeatKey(product: $0.product, site: $0.site)] ?? 0 }
     }
 
     /// What one price yields for n seats with k removed.
