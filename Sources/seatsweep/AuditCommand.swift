@@ -259,7 +259,8 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     /// Renders the reports at the same time (they only read the document), each on its own
-    /// thread and into its own temporary file; on any failure every one is removed. Threads
+    /// thread and into its own temporary file; on any failure every one is removed. The
+    /// spreadsheets and users.csv read the tables' rows as one makes them (`RowSource`). Threads
     /// rather than tasks: the cooperative pool has one thread per core, so the last report to
     /// start would run alone at the end while the other core idles; with a thread each, the
     /// kernel shares both cores among all of them until they finish.
@@ -267,10 +268,18 @@ struct AuditCommand: AsyncParsableCommand {
         _ formats: [OutputFormat], _ document: ReportDocument, html: HTMLReportRenderer.Options, into directory: String,
         trace: StageTrace? = nil
     ) throws(SeatSweepError) -> [OutputBatch.StagedFile] {
+        let document = document.sharingRows(
+            seatsReaders: formats.count { [.csv, .xml, .xlsx].contains($0) },
+            otherReaders: formats.count { [.xml, .xlsx].contains($0) })
         let running = formats.map { format in
             BackgroundTask { () -> Result<OutputBatch.StagedFile, SeatSweepError> in
                 defer { trace?.mark("  " + format.rawValue) }
-                return Result { () throws(SeatSweepError) in try render(format, document, html: html, into: directory) }
+                let result = Result { () throws(SeatSweepError) in
+                    try render(format, document, html: html, into: directory)
+                }
+                // The others would wait for this one to read the rows it will never read.
+                if case .failure = result { document.abandonSharedRows() }
+                return result
             }
         }
         var staged: [OutputBatch.StagedFile] = []

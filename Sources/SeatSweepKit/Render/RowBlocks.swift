@@ -19,13 +19,13 @@ public enum RowBlocks {
     /// libxml2 failure.
     static func write(
         _ w: XMLStreamWriter, _ table: ReportTable, _ rows: Range<Int>, blockRows: Int?, what: String,
-        row: @escaping @Sendable (XMLStreamWriter, [ReportCell], Int) -> Void, sink: Sink
+        row: @escaping @Sendable (XMLStreamWriter, RowCells, Int) -> Void, sink: Sink
     ) throws {
         try w.drain(into: sink)
         guard let blockRows else {
-            let read = table.reader()
+            let reader = table.blockReader()
             for index in rows {
-                row(w, read(index), index)
+                reader.withRow(index) { row(w, $0, index) }
                 if (index - rows.lowerBound) % 256 == 255 { try w.drain(into: sink) }
             }
             return
@@ -36,22 +36,24 @@ public enum RowBlocks {
             // @unchecked: one block task at a time uses a lane, and the calling thread only
             // after waiting for that task.
             let writer: XMLStreamWriter
-            let read: (Int) -> [ReportCell]
+            let reader: BlockReader
 
             init(_ table: ReportTable) throws(SeatSweepError) {
                 writer = try XMLStreamWriter.fragment()
-                read = table.reader()
+                reader = table.blockReader()
             }
         }
         let lanes = [try Lane(table), try Lane(table)]
         let size = max(1, blockRows)
-        let blocks = stride(from: rows.lowerBound, to: rows.upperBound, by: size).map {
-            $0..<min($0 + size, rows.upperBound)
+        // Blocks start at multiples of the size (the first may be shorter), as the table's
+        // `CellBlock`s do when the size is the same: a lane then reads each of those whole.
+        let blocks = stride(from: rows.lowerBound / size * size, to: rows.upperBound, by: size).map {
+            max($0, rows.lowerBound)..<min($0 + size, rows.upperBound)
         }
         func start(_ k: Int) -> BackgroundTask<Void> {
             let (lane, block) = (lanes[k % lanes.count], blocks[k])
             return BackgroundTask {
-                for index in block { row(lane.writer, lane.read(index), index) }
+                for index in block { lane.reader.withRow(index) { row(lane.writer, $0, index) } }
             }
         }
         var running = blocks.indices.prefix(lanes.count).map(start)

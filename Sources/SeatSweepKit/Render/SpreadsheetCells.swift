@@ -9,6 +9,18 @@ enum SpreadsheetCells {
         ReportText.truncated(text, utf16Units: maxCellUnits)
     }
 
+    /// Calls `body` with the bytes a cell holds for text `utf8` and whether they are plain
+    /// (`CellView.text`): the text itself, unless it is longer than the cell limit.
+    static func withCellText<R>(
+        _ utf8: UnsafeBufferPointer<UInt8>, plain: Bool, _ body: (UnsafeBufferPointer<UInt8>, Bool) -> R
+    ) -> R {
+        // A UTF-16 unit per byte at most: text of no more bytes than the limit is within it.
+        guard utf8.count > maxCellUnits else { return body(utf8, plain) }
+        return cellText(String(decoding: utf8, as: UTF8.self)).withUTF8Bytes {
+            body($0, !$0.isEmpty && XMLText.isPlain($0))
+        }
+    }
+
     /// `0` → `A`, `25` → `Z`, `26` → `AA`.
     static func columnLetters(_ index: Int) -> String {
         var n = index + 1
@@ -40,7 +52,7 @@ enum SpreadsheetCells {
     }
 
     /// Whether text needs `xml:space="preserve"` to keep leading or trailing spaces.
-    static func needsPreserve(_ text: String) -> Bool {
-        text.withUTF8Bytes { $0.first == 0x20 || $0.last == 0x20 }
+    static func needsPreserve(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        utf8.first == 0x20 || utf8.last == 0x20
     }
 }

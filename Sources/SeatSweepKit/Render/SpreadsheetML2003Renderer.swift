@@ -103,7 +103,7 @@ public enum SpreadsheetML2003Renderer {
             w.end()
             w.newline()
         }
-        row(w, table.header.map { $0.isEmpty ? .empty : .text($0) }, bold: true)
+        CellBlock.withRow(table.header.map { $0.isEmpty ? .empty : .text($0) }) { row(w, $0, bold: true) }
         try RowBlocks.write(
             w, table, sheet.rows, blockRows: blockRows, what: "the XML Spreadsheet 2003 report",
             row: { w, cells, index in row(w, cells, bold: table.isBold(index)) }, sink: sink)
@@ -137,25 +137,22 @@ public enum SpreadsheetML2003Renderer {
 
     /// One row, cells as fixed markup around their values (see `XLSXRenderer.row`); values go
     /// through `XMLStreamWriter.text`.
-    private static func row(_ w: XMLStreamWriter, _ cells: [ReportCell], bold: Bool) {
+    private static func row(_ w: XMLStreamWriter, _ cells: RowCells, bold: Bool) {
         // Fixed markup too (`<Row>`, or `<Row/>` with no cells, as libxml2 writes them).
-        guard cells.contains(where: { !$0.isEmpty }) else {
+        guard cells.hasValues else {
             w.raw("<Row/>")
             w.newline()
             return
         }
         w.raw("<Row>")
-        // The cells are read in place rather than copied out one by one.
-        cells.withUnsafeBufferPointer { cells in
-            self.cells(w, cells, bold: bold)
-        }
+        self.cells(w, cells, bold: bold)
         w.raw("</Row>")
         w.newline()
     }
 
-    private static func cells(_ w: XMLStreamWriter, _ cells: UnsafeBufferPointer<ReportCell>, bold: Bool) {
+    private static func cells(_ w: XMLStreamWriter, _ cells: RowCells, bold: Bool) {
         var skipped = false
-        for i in cells.indices {
+        for i in 0..<cells.count {
             let cell = cells[i]
             let type: StaticString
             var style: Style? = bold ? .header : nil
@@ -185,7 +182,7 @@ public enum SpreadsheetML2003Renderer {
             w.raw("\">")
             switch cell {
             case .empty: break
-            case .text(let text): w.text(SpreadsheetCells.cellText(text))
+            case .text(let text, let plain): SpreadsheetCells.withCellText(text, plain: plain) { w.text($0, plain: $1) }
             case .integer(let number): w.raw(number: number)
             case .date(let day): w.raw(day: day)
             case .money(let amount): w.raw(token: ReportFormat.decimalLiteral(amount))

@@ -16,12 +16,13 @@ public enum UsersCSVRenderer {
         out.append("\u{FEFF}")  // a BOM (EF BB BF) so Excel opens UTF-8 correctly
         out.append(CSVEscaping.row(header))
         let table = document.seats
-        let read = table.reader()
+        let reader = table.blockReader()
         for i in 0..<table.count {
-            let cells = read(i)
-            for (k, column) in seatColumns.enumerated() {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
-                append(cells[column], to: &out)
+            reader.withRow(i) { cells in
+                for (k, column) in seatColumns.enumerated() {
+                    if k > 0 { out.append(UInt8(ascii: ",")) }
+                    append(cells[column], to: &out)
+                }
             }
             out.append("\r\n")
             if out.count >= chunk {
@@ -36,9 +37,9 @@ public enum UsersCSVRenderer {
     static let chunk = 1 << 20
 
     /// One field, escaped by `CSVEscaping` (a date needs no escaping).
-    static func append(_ cell: ReportCell, to out: inout ByteBuffer) {
+    static func append(_ cell: CellView, to out: inout ByteBuffer) {
         switch cell {
-        case .text(let text): text.withUTF8Bytes { CSVEscaping.append(field: $0, to: &out) }
+        case .text(let text, _): CSVEscaping.append(field: text, to: &out)
         case .integer(let n): DecimalDigits.with(n) { CSVEscaping.append(field: $0, to: &out) }
         case .date(let day): day.withISO { out.append($0) }
         case .money(let amount):

@@ -316,7 +316,9 @@ public enum XLSXRenderer {
         let letters = (0..<max(1, table.columns.count)).map(SpreadsheetCells.columnLetters)
         let ref = "A1:\(letters[letters.count - 1])\(sheet.rows.count + 1)"
         worksheetPrologue(w, table, ref: ref, selected: selected)
-        row(w, number: 1, cells: table.header.map { $0.isEmpty ? .empty : .text($0) }, bold: true, letters: letters)
+        CellBlock.withRow(table.header.map { $0.isEmpty ? .empty : .text($0) }) { cells in
+            row(w, number: 1, cells: cells, bold: true, letters: letters)
+        }
         // Data row `index` is sheet row `index - first + 2` (after the header).
         let first = sheet.rows.lowerBound
         try RowBlocks.write(
@@ -382,43 +384,39 @@ public enum XLSXRenderer {
     /// One row. Cells are written as fixed markup around their values (`<c r="C2" t="inlineStr">
     /// <is><t>` text `</t></is></c>`): the same bytes the element calls would give, at a fraction
     /// of their cost for sheets of a million rows. Text still goes through `XMLStreamWriter.text`.
-    private static func row(_ w: XMLStreamWriter, number: Int, cells: [ReportCell], bold: Bool, letters: [String]) {
-        // The row number's digits are made once for the row and every cell reference in it;
-        // the cells are read in place rather than copied out one by one.
+    private static func row(_ w: XMLStreamWriter, number: Int, cells: RowCells, bold: Bool, letters: [String]) {
+        // The row number's digits are made once for the row and every cell reference in it.
         DecimalDigits.with(number) { digits in
-            cells.withUnsafeBufferPointer { cells in
-                row(
-                    w, digits: digits, cells: UnsafeBufferPointer(rebasing: cells.prefix(letters.count)), bold: bold,
-                    letters: letters)
-            }
+            row(w, digits: digits, cells: cells, count: min(cells.count, letters.count), bold: bold, letters: letters)
         }
     }
 
     private static func row(
-        _ w: XMLStreamWriter, digits: UnsafeBufferPointer<UInt8>, cells: UnsafeBufferPointer<ReportCell>, bold: Bool,
+        _ w: XMLStreamWriter, digits: UnsafeBufferPointer<UInt8>, cells: RowCells, count: Int, bold: Bool,
         letters: [String]
     ) {
         // Fixed markup like the cells' (`<row r="7">`, or `<row r="7"/>` with no cells, as libxml2 writes them).
         w.raw("<row r=\"")
         w.raw(digits: digits)
-        guard cells.contains(where: { !$0.isEmpty }) else {
+        guard (0..<count).contains(where: { !cells[$0].isEmpty }) else {
             w.raw("\"/>")
             w.newline()
             return
         }
         w.raw("\">")
-        for i in cells.indices {
+        for i in 0..<count {
             switch cells[i] {
             case .empty:
                 continue
-            case .text(let text):
+            case .text(let text, let plain):
                 w.raw("<c r=\"")
                 w.raw(token: letters[i])
                 w.raw(digits: digits)
                 w.raw(bold ? "\" s=\"1\" t=\"inlineStr\"><is><t" : "\" t=\"inlineStr\"><is><t")
-                let value = SpreadsheetCells.cellText(text)
-                w.raw(SpreadsheetCells.needsPreserve(value) ? " xml:space=\"preserve\">" : ">")
-                w.text(value)
+                SpreadsheetCells.withCellText(text, plain: plain) { value, plain in
+                    w.raw(SpreadsheetCells.needsPreserve(value) ? " xml:space=\"preserve\">" : ">")
+                    w.text(value, plain: plain)
+                }
                 w.raw("</t></is></c>")
             case .integer(let value):
                 numberCell(w, letters[i], digits, .integer) { w.raw(number: value) }

@@ -147,6 +147,15 @@ public final class XMLStreamWriter {
         }
     }
 
+    /// Text given as UTF-8 bytes; `plain` says they need no escaping (see `CellView.text`).
+    func text(_ utf8: UnsafeBufferPointer<UInt8>, plain: Bool) {
+        if plain {
+            markup.append(utf8)
+        } else {
+            escapedText(String(decoding: utf8, as: UTF8.self))
+        }
+    }
+
     /// Character data through `XMLText.legal` and libxml2's escaping, whatever it holds.
     func escapedText(_ value: String) {
         enterLibxml(openingTag: false)
@@ -281,8 +290,13 @@ public enum XMLText {
     /// (libxml2 writes a carriage return as `&#13;`) and no byte that may start a forbidden
     /// character (see `mayNeedReplacing`).
     static func isPlain(_ text: String) -> Bool {
+        text.withUTF8Bytes(isPlain)
+    }
+
+    /// `isPlain` for UTF-8 bytes.
+    static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         !ByteScan.contains(
-            text,
+            utf8,
             word: { x in
                 ByteScan.below(x, 0x20) | ByteScan.equal(x, 0xEF) | ByteScan.equal(x, 0x3C) | ByteScan.equal(x, 0x3E)
                     | ByteScan.equal(x, 0x26) | ByteScan.equal(x, 0x22)

@@ -148,6 +148,23 @@ public struct ReportDocument: Sendable {
         summary = Self.summaryTable(self)
     }
 
+    /// This document with its tables' rows made once for renderers that read them all at the
+    /// same time (`ReportTable.shared(among:)`): `seats` for `seatsReaders`, the other tables
+    /// for `otherReaders`.
+    public func sharingRows(seatsReaders: Int, otherReaders: Int) -> ReportDocument {
+        var document = self
+        document.seats = seats.shared(among: seatsReaders)
+        document.summary = summary.shared(among: otherReaders)
+        document.candidates = candidates.shared(among: otherReaders)
+        document.protected = protected.shared(among: otherReaders)
+        return document
+    }
+
+    /// Stops sharing rows: a renderer failed and will read no further.
+    public func abandonSharedRows() {
+        for table in [summary, candidates, seats, protected] { table.abandonSharing() }
+    }
+
     /// Whether the audit was priced (a pricing file gave savings).
     public var isPriced: Bool { savings != nil }
 

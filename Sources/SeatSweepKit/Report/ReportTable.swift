@@ -42,6 +42,8 @@ public struct ReportTable: Sendable {
     /// Whether spreadsheets put an autofilter on the header row.
     public var autoFilter: Bool
     private let makeReader: @Sendable () -> (Int) -> [ReportCell]
+    /// Where `blockReader()` reads: rows made for one reader, or shared (`shared(among:)`).
+    private var source: RowSource
 
     public init(
         name: String, columns: [ReportColumn], count: Int, boldRows: Set<Int> = [], autoFilter: Bool = true,
@@ -63,6 +65,7 @@ public struct ReportTable: Sendable {
         self.boldRows = boldRows
         self.autoFilter = autoFilter
         self.makeReader = reader
+        self.source = RowSource(count: count, readers: 1, makeReader: reader)
     }
 
     /// A table over rows already built.
@@ -79,6 +82,25 @@ public struct ReportTable: Sendable {
     /// A function giving data rows like `row`, for one thread; fastest when the rows are asked
     /// for in order (every renderer does).
     public func reader() -> (Int) -> [ReportCell] { makeReader() }
+
+    /// A reader of packed rows (`CellBlock`) for one thread, which the spreadsheet and CSV
+    /// renderers use: with a shared table, rows another renderer made are read, not made again.
+    func blockReader() -> BlockReader { BlockReader(source) }
+
+    /// This table with its rows made once for `readers` renderers that read all of them at the
+    /// same time through `blockReader()` (see `RowSource`: each must read every row, or call
+    /// `abandonSharing()`).
+    public func shared(among readers: Int) -> ReportTable {
+        var table = self
+        table.source = RowSource(count: count, readers: readers, makeReader: makeReader)
+        return table
+    }
+
+    /// Stops sharing rows: a renderer of a shared table failed and will read no further.
+    public func abandonSharing() { source.abandon() }
+
+    /// Blocks of shared rows held now.
+    var sharedBlocksHeld: Int { source.heldBlocks }
 
     /// Whether data row `index` is bold (only the Summary sheet has such rows: no hashing for
     /// the million-row tables).

@@ -54,14 +54,17 @@ enum ReportFixtures {
         return result
     }
 
-    /// The text of every cell of `table`, row by row, header first.
+    /// The text of every cell of `table` as users.csv writes it, row by row, header first.
     static func texts(_ table: ReportTable) -> [[String]] {
-        [table.header]
-            + (0..<table.count).map {
-                table.row($0).map { cell in
-                    var bytes = ByteBuffer()
-                    UsersCSVRenderer.append(cell, to: &bytes)
-                    return String(decoding: bytes.bytes, as: UTF8.self)
+        let reader = table.blockReader()
+        return [table.header]
+            + (0..<table.count).map { i in
+                reader.withRow(i) { cells in
+                    (0..<cells.count).map { k in
+                        var bytes = ByteBuffer()
+                        UsersCSVRenderer.append(cells[k], to: &bytes)
+                        return String(decoding: bytes.bytes, as: UTF8.self)
+                    }
                 }
             }
     }

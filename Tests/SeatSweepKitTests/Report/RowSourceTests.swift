@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+@testable import SeatSweepKit
+
+/// A table shared among the renderers that read it at the same time makes each row once, gives
+/// every reader the same rows as an unshared table, holds at most `RowSource.window` blocks,
+/// and stops making anyone wait once sharing is abandoned.
+@Suite struct RowSourceTests {
+    /// Counts the rows a table made, from any thread.
+    final class Counter: @unchecked Sendable {
+        // @unchecked: `value` is read and written only under `lock`.
+        private let lock = NSLock()
+        private var count = 0
+        func add() { lock.withLock { count += 1 } }
+        var value: Int { lock.withLock { count } }
+    }
+
+    /// More blocks than the window, the last one short.
+    static let rowCount = (RowSource.window + 8) * RowSource.blockRows + 5
+
+    /// A table whose cells say which row they are (text that needs escaping included).
+    static func table(made: Counter) -> ReportTable {
+        ReportTable(
+            name: "T", columns: ["a", "b", "c", "d"].map { ReportColumn($0, width: 1) }, count: rowCount
+        ) { i in
+            made.add()
+            return [
+                .text("row \(i)"), .integer(i), i % 3 == 0 ? .empty : .date(Day(ordinal: Int32(i))),
+                .text(i % 5 == 0 ? "a<b & \"c\"" : ""),
+            ]
+        }
+    }
+
+    /// Row `i` through `reader`, as text.
+    static func describe(_ reader: BlockReader, _ i: Int) -> String {
+        reader.withRow(i) { cells in
+            (0..<cells.count).map { k in
+                switch cells[k] {
+                case .text(let bytes, let plain): "\(String(decoding: bytes, as: UTF8.self))/\(plain)"
+                case .integer(let n): "\(n)"
+                case .date(let day): day.iso
+                case .money(let amount): "\(amount)"
+                case .empty: "-"
+                }
+            }.joined(separator: "|")
+        }
+    }
+
+    /// What every reader must see: the rows of an unshared table, read in order.
+    static func expected() -> [String] {
+        let reader = table(made: Counter()).blockReader()
+        return (0..<rowCount).map { describe(reader, $0) }
+    }
+
+    @Test func sharedRowsAreMadeOnceAndReadAlikeByEveryReader() {
+        let made = Counter()
+        let table = Self.table(made: made).shared(among: 3)
+        let rows = Self.rowCount
+        // Reader 1 in order; reader 2 on two threads taking turns by 1000 rows (blocks split
+        // between them); reader 3 in order but slowly, watching how many blocks are held.
+        let first = ForkJoinSlot<[String]>()
+        let (even, odd) = (ForkJoinSlot<[Int: String]>(), ForkJoinSlot<[Int: String]>())
+        let third = ForkJoinSlot<([String], Int)>()
+        let turns: @Sendable (Int) -> [Int: String] = { parity in
+            let reader = table.blockReader()
+            var out: [Int: String] = [:]
+            for start in stride(from: parity * 1000, to: rows, by: 2000) {
+                for i in start..<min(start + 1000, rows) { out[i] = Self.describe(reader, i) }
+            }
+            return out
+        }
+        ForkJoin.run([
+            {
+                let reader = table.blockReader()
+                first.value = (0..<rows).map { Self.describe(reader, $0) }
+            },
+            { even.value = turns(0) },
+            { odd.value = turns(1) },
+            {
+                let reader = table.blockReader()
+                var held = 0
+                var out: [String] = []
+                for i in 0..<rows {
+                    if i % 512 == 0 {
+                        held = max(held, table.sharedBlocksHeld)
+                        usleep(200)
+                    }
+                    out.append(Self.describe(reader, i))
+                }
+                third.value = (out, held)
+            },
+        ])
+        let expected = Self.expected()
+        #expect(first.value == expected)
+        let second = (even.value ?? [:]).merging(odd.value ?? [:]) { a, _ in a }
+        #expect((0..<rows).map { second[$0] ?? "missing" } == expected)
+        #expect(third.value?.0 == expected)
+        #expect(made.value == rows, "each row made once")
+        let held = third.value?.1 ?? .max
+        #expect(held > 0 && held <= RowSource.window)
+        #expect(table.sharedBlocksHeld == 0, "every block goes once all have read it")
+    }
+
+    @Test func aReaderTooFarAheadWaitsUntilSharingIsAbandoned() throws {
+        let made = Counter()
+        let table = Self.table(made: made).shared(among: 2)
+        let out = ForkJoinSlot<[String]>()
+        let reading = BackgroundTask {
+            let reader = table.blockReader()
+            out.value = (0..<Self.rowCount).map { Self.describe(reader, $0) }
+        }
+        // The other reader never comes: the first makes the window's blocks, then waits.
+        var waited = 0
+        while made.value < RowSource.window * RowSource.blockRows, waited < 100 {
+            usleep(10_000)
+            waited += 1
+        }
+        usleep(100_000)
+        #expect(made.value == RowSource.window * RowSource.blockRows)
+        table.abandonSharing()
+        // Woken by abandoning, not by running out of patience (which abandons too).
+        let start = Date()
+        reading.wait()
+        #expect(Date().timeIntervalSince(start) < RowSource.patience / 2)
+        #expect(out.value == Self.expected())
+        #expect(made.value == Self.rowCount)
+    }
+}
