@@ -24,13 +24,22 @@ public enum CSVEscaping {
     /// Appends one escaped field: a leading apostrophe for formula-looking text, quotes (with
     /// doubled inner quotes) when the field holds a comma, quote or line break.
     static func append(field utf8: UnsafeBufferPointer<UInt8>, to bytes: inout ByteBuffer) {
-        let quoted = ByteScan.contains(
+        append(field: utf8, quoted: needsQuotes(utf8), to: &bytes)
+    }
+
+    /// Whether the field holds a comma, quote or line break, and so goes in quotes.
+    static func needsQuotes(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        ByteScan.contains(
             utf8,
             word: { x in
                 ByteScan.equal(x, UInt8(ascii: ",")) | ByteScan.equal(x, UInt8(ascii: "\""))
                     | ByteScan.equal(x, 0x0A) | ByteScan.equal(x, 0x0D)
             },
             byte: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
+    }
+
+    /// `append(field:to:)` with `needsQuotes` already known.
+    static func append(field utf8: UnsafeBufferPointer<UInt8>, quoted: Bool, to bytes: inout ByteBuffer) {
         if quoted { bytes.append(UInt8(ascii: "\"")) }
         if startsFormula(utf8) { bytes.append(UInt8(ascii: "'")) }
         if quoted {

@@ -9,14 +9,12 @@ enum SpreadsheetCells {
         ReportText.truncated(text, utf16Units: maxCellUnits)
     }
 
-    /// Calls `body` with the bytes a cell holds for text `utf8` and whether they are plain
-    /// (`CellView.text`): the text itself, unless it is longer than the cell limit.
-    static func withCellText<R>(
-        _ utf8: UnsafeBufferPointer<UInt8>, plain: Bool, _ body: (UnsafeBufferPointer<UInt8>, Bool) -> R
-    ) -> R {
+    /// Calls `body` with the bytes a cell holds for `text` and whether they are plain
+    /// (`CellText.plain`): the text itself, unless it is longer than the cell limit.
+    static func withCellText<R>(_ text: CellText, _ body: (UnsafeBufferPointer<UInt8>, Bool) -> R) -> R {
         // A UTF-16 unit per byte at most: text of no more bytes than the limit is within it.
-        guard utf8.count > maxCellUnits else { return body(utf8, plain) }
-        return cellText(String(decoding: utf8, as: UTF8.self)).withUTF8Bytes {
+        guard text.utf8.count > maxCellUnits else { return body(text.utf8, text.plain) }
+        return cellText(String(decoding: text.utf8, as: UTF8.self)).withUTF8Bytes {
             body($0, !$0.isEmpty && XMLText.isPlain($0))
         }
     }

@@ -182,7 +182,7 @@ public enum SpreadsheetML2003Renderer {
             w.raw("\">")
             switch cell {
             case .empty: break
-            case .text(let text, let plain): SpreadsheetCells.withCellText(text, plain: plain) { w.text($0, plain: $1) }
+            case .text(let text): SpreadsheetCells.withCellText(text) { w.text($0, plain: $1) }
             case .integer(let number): w.raw(number: number)
             case .date(let day): w.raw(day: day)
             case .money(let amount): w.raw(token: ReportFormat.decimalLiteral(amount))

@@ -39,7 +39,7 @@ public enum UsersCSVRenderer {
     /// One field, escaped by `CSVEscaping` (a date needs no escaping).
     static func append(_ cell: CellView, to out: inout ByteBuffer) {
         switch cell {
-        case .text(let text, _): CSVEscaping.append(field: text, to: &out)
+        case .text(let text): CSVEscaping.append(field: text.utf8, quoted: text.quoted, to: &out)
         case .integer(let n): DecimalDigits.with(n) { CSVEscaping.append(field: $0, to: &out) }
         case .date(let day): day.withISO { out.append($0) }
         case .money(let amount):

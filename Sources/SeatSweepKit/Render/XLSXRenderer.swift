@@ -408,12 +408,12 @@ public enum XLSXRenderer {
             switch cells[i] {
             case .empty:
                 continue
-            case .text(let text, let plain):
+            case .text(let text):
                 w.raw("<c r=\"")
                 w.raw(token: letters[i])
                 w.raw(digits: digits)
                 w.raw(bold ? "\" s=\"1\" t=\"inlineStr\"><is><t" : "\" t=\"inlineStr\"><is><t")
-                SpreadsheetCells.withCellText(text, plain: plain) { value, plain in
+                SpreadsheetCells.withCellText(text) { value, plain in
                     w.raw(SpreadsheetCells.needsPreserve(value) ? " xml:space=\"preserve\">" : ">")
                     w.text(value, plain: plain)
                 }

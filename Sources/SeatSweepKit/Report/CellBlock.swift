@@ -3,8 +3,7 @@ import Foundation
 /// A cell as the xlsx, XML Spreadsheet 2003 and CSV renderers read it from a `CellBlock`: text
 /// is UTF-8 held by the block, so reading a row copies no string and counts no reference.
 enum CellView {
-    /// `plain`: the text is not empty and the same escaped for XML as it is (`XMLText.isPlain`).
-    case text(UnsafeBufferPointer<UInt8>, plain: Bool)
+    case text(CellText)
     case integer(Int)
     case date(Day)
     case money(Decimal)
@@ -13,6 +12,15 @@ enum CellView {
     var isEmpty: Bool {
         if case .empty = self { true } else { false }
     }
+}
+
+/// A text cell's bytes, and what its escaping needs, worked out once for every renderer.
+struct CellText {
+    let utf8: UnsafeBufferPointer<UInt8>
+    /// Not empty, and the same escaped for XML as it is (`XMLText.isPlain`).
+    let plain: Bool
+    /// CSV puts it in quotes (`CSVEscaping.needsQuotes`).
+    let quoted: Bool
 }
 
 /// One row of a `CellBlock`, valid inside `CellBlock.withRow`.
@@ -25,7 +33,11 @@ struct RowCells {
     subscript(_ i: Int) -> CellView {
         let cell = cells[i]
         switch cell.kind {
-        case .text: return .text(UnsafeBufferPointer(start: text + cell.offset, count: cell.value), plain: cell.plain)
+        case .text:
+            return .text(
+                CellText(
+                    utf8: UnsafeBufferPointer(start: text + cell.offset, count: cell.value), plain: cell.plain,
+                    quoted: cell.quoted))
         case .integer: return .integer(cell.value)
         case .date: return .date(Day(ordinal: Int32(truncatingIfNeeded: cell.value)))
         case .money: return .money(amounts[cell.value])
@@ -48,16 +60,17 @@ final class CellBlock: @unchecked Sendable {
         /// Text: its length in bytes; integer: the number; date: the ordinal; money: its index.
         var value: Int
         /// Text: where its bytes start.
-        var offset: Int
+        var offset = 0
         var kind: Kind
-        var plain: Bool
+        var plain = false
+        var quoted = false
     }
 
     /// The table rows held.
     let rows: Range<Int>
     /// Where each row's cells start in `cells`, with the end after the last.
     private let starts: UnsafeMutablePointer<Int>
-    private let cells: UnsafeMutablePointer<Packed>
+    private var cells: UnsafeMutablePointer<Packed>
     private let text: ByteBuffer
     private let amounts: UnsafeMutablePointer<Decimal>
 
@@ -65,37 +78,56 @@ final class CellBlock: @unchecked Sendable {
     init(rows: Range<Int>, read: (Int) -> [ReportCell]) {
         self.rows = rows
         starts = .allocate(capacity: rows.count + 1)
-        var packed: [Packed] = []
-        var text = ByteBuffer(capacity: 1 << 16)
+        var capacity = max(16, rows.count * 16)
+        cells = .allocate(capacity: capacity)
+        var count = 0
+        var text = ByteBuffer(capacity: rows.count * 256)
         var amounts: [Decimal] = []
         for (r, index) in rows.enumerated() {
-            starts[r] = packed.count
-            for cell in read(index) {
+            starts[r] = count
+            let row = read(index)
+            if count + row.count > capacity {
+                capacity = max(capacity * 2, count + row.count)
+                let bigger = UnsafeMutablePointer<Packed>.allocate(capacity: capacity)
+                bigger.moveInitialize(from: cells, count: count)
+                cells.deallocate()
+                cells = bigger
+            }
+            for cell in row {
+                let packed: Packed
                 switch cell {
                 case .text(let value):
-                    value.withUTF8Bytes { bytes in
-                        packed.append(
-                            Packed(
-                                value: bytes.count, offset: text.count, kind: .text,
-                                plain: !bytes.isEmpty && XMLText.isPlain(bytes)))
-                        text.append(bytes)
+                    packed = value.withUTF8Bytes { bytes in
+                        let (plain, quoted) = Self.escaping(bytes)
+                        defer { text.append(bytes) }
+                        return Packed(value: bytes.count, offset: text.count, kind: .text, plain: plain, quoted: quoted)
                     }
-                case .integer(let value): packed.append(Packed(value: value, offset: 0, kind: .integer, plain: false))
-                case .date(let day):
-                    packed.append(Packed(value: Int(day.ordinal), offset: 0, kind: .date, plain: false))
+                case .integer(let value): packed = Packed(value: value, kind: .integer)
+                case .date(let day): packed = Packed(value: Int(day.ordinal), kind: .date)
                 case .money(let amount):
-                    packed.append(Packed(value: amounts.count, offset: 0, kind: .money, plain: false))
+                    packed = Packed(value: amounts.count, kind: .money)
                     amounts.append(amount)
-                case .empty: packed.append(Packed(value: 0, offset: 0, kind: .empty, plain: false))
+                case .empty: packed = Packed(value: 0, kind: .empty)
                 }
+                (cells + count).initialize(to: packed)
+                count += 1
             }
         }
-        starts[rows.count] = packed.count
-        cells = .allocate(capacity: max(1, packed.count))
-        cells.initialize(from: packed, count: packed.count)
+        starts[rows.count] = count
         self.amounts = .allocate(capacity: max(1, amounts.count))
         self.amounts.initialize(from: amounts, count: amounts.count)
         self.text = text
+    }
+
+    /// `CellText.plain` and `.quoted`: one pass over text with nothing to escape in either
+    /// language (almost every cell), a pass for each otherwise.
+    private static func escaping(_ utf8: UnsafeBufferPointer<UInt8>) -> (plain: Bool, quoted: Bool) {
+        let comma = UInt8(ascii: ",")
+        let usual = !ByteScan.contains(
+            utf8, word: { XMLText.notPlain(word: $0) | ByteScan.equal($0, comma) },
+            byte: { XMLText.notPlain(byte: $0) || $0 == comma })
+        if usual { return (!utf8.isEmpty, false) }
+        return (!utf8.isEmpty && XMLText.isPlain(utf8), CSVEscaping.needsQuotes(utf8))
     }
 
     deinit {

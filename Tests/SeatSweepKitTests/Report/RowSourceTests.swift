@@ -27,7 +27,7 @@ import Testing
             made.add()
             return [
                 .text("row \(i)"), .integer(i), i % 3 == 0 ? .empty : .date(Day(ordinal: Int32(i))),
-                .text(i % 5 == 0 ? "a<b & \"c\"" : ""),
+                .text(i % 5 == 0 ? "a<b & \"c\"" : i % 7 == 0 ? "x, y" : ""),
             ]
         }
     }
@@ -37,7 +37,7 @@ import Testing
         reader.withRow(i) { cells in
             (0..<cells.count).map { k in
                 switch cells[k] {
-                case .text(let bytes, let plain): "\(String(decoding: bytes, as: UTF8.self))/\(plain)"
+                case .text(let text): "\(String(decoding: text.utf8, as: UTF8.self))/\(text.plain)/\(text.quoted)"
                 case .integer(let n): "\(n)"
                 case .date(let day): day.iso
                 case .money(let amount): "\(amount)"
@@ -100,6 +100,27 @@ import Testing
         let held = third.value?.1 ?? .max
         #expect(held > 0 && held <= RowSource.window)
         #expect(table.sharedBlocksHeld == 0, "every block goes once all have read it")
+    }
+
+    /// What a block works out once for the renderers is what each would have worked out.
+    @Test func packedTextKnowsItsEscaping() {
+        let texts = [
+            "", "plain", "a,b", "x\"y", "<b>", "a & b", "line\nbreak", "cr\r", "tab\there", "\u{FFFE}", "Zoë, 李",
+            "=1+1", "long text without anything special in it at all", "long text, with a comma far along it",
+        ]
+        let block = CellBlock(rows: 0..<1) { _ in texts.map { .text($0) } }
+        block.withRow(0) { cells in
+            #expect(cells.count == texts.count)
+            for (k, text) in texts.enumerated() {
+                guard case .text(let packed) = cells[k] else {
+                    Issue.record("cell \(k) is not text")
+                    continue
+                }
+                #expect(Array(packed.utf8) == Array(text.utf8))
+                #expect(packed.plain == (!text.isEmpty && XMLText.isPlain(text)), "\(text)")
+                #expect(packed.quoted == text.withUTF8Bytes(CSVEscaping.needsQuotes), "\(text)")
+            }
+        }
     }
 
     @Test func aReaderTooFarAheadWaitsUntilSharingIsAbandoned() throws {
