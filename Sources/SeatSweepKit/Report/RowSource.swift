@@ -13,7 +13,7 @@ import Foundation
 final class RowSource: @unchecked Sendable {
     // @unchecked: the mutable state is read and written only under `condition`.
     static let blockRows = 2048
-    static let window = 32
+    static let window = 12
     static let patience: TimeInterval = 10
 
     let count: Int
