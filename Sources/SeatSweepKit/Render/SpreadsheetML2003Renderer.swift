@@ -11,7 +11,7 @@ public enum SpreadsheetML2003Renderer {
     static let namespace = "urn:schemas-microsoft-com:office:spreadsheet"
     static let excelNamespace = "urn:schemas-microsoft-com:office:excel"
 
-    /// Style ids, declared in `Styles`.
+    /// Style ids, declared in `Styles` (and spelled out in the cells' fixed markup, `cells`).
     enum Style {
         case header, date, money, integer
 
@@ -154,16 +154,16 @@ public enum SpreadsheetML2003Renderer {
         var skipped = false
         for i in 0..<cells.count {
             let cell = cells[i]
-            let type: StaticString
-            var style: Style? = bold ? .header : nil
+            let open: StaticString
             switch cell {
             case .empty:
                 skipped = true
                 continue
-            case .text: type = "String"
-            case .integer: (type, style) = ("Number", bold ? .header : .integer)
-            case .date: (type, style) = ("DateTime", .date)
-            case .money: (type, style) = ("Number", .money)
+            case .text: open = bold ? #" ss:StyleID="h"><Data ss:Type="String">"# : #"><Data ss:Type="String">"#
+            case .integer:
+                open = bold ? #" ss:StyleID="h"><Data ss:Type="Number">"# : #" ss:StyleID="n"><Data ss:Type="Number">"#
+            case .date: open = #" ss:StyleID="d"><Data ss:Type="DateTime">"#
+            case .money: open = #" ss:StyleID="m"><Data ss:Type="Number">"#
             }
             w.raw("<Cell")
             if skipped {
@@ -172,14 +172,7 @@ public enum SpreadsheetML2003Renderer {
                 w.raw("\"")
                 skipped = false
             }
-            if let style {
-                w.raw(" ss:StyleID=\"")
-                w.raw(style.id)
-                w.raw("\"")
-            }
-            w.raw("><Data ss:Type=\"")
-            w.raw(type)
-            w.raw("\">")
+            w.raw(open)
             switch cell {
             case .empty: break
             case .text(let text): SpreadsheetCells.withCellText(text) { w.text($0, plain: $1) }

@@ -412,9 +412,13 @@ public enum XLSXRenderer {
                 w.raw("<c r=\"")
                 w.raw(token: letters[i])
                 w.raw(digits: digits)
-                w.raw(bold ? "\" s=\"1\" t=\"inlineStr\"><is><t" : "\" t=\"inlineStr\"><is><t")
                 SpreadsheetCells.withCellText(text) { value, plain in
-                    w.raw(SpreadsheetCells.needsPreserve(value) ? " xml:space=\"preserve\">" : ">")
+                    switch (bold, SpreadsheetCells.needsPreserve(value)) {
+                    case (false, false): w.raw(#"" t="inlineStr"><is><t>"#)
+                    case (false, true): w.raw(#"" t="inlineStr"><is><t xml:space="preserve">"#)
+                    case (true, false): w.raw(#"" s="1" t="inlineStr"><is><t>"#)
+                    case (true, true): w.raw(#"" s="1" t="inlineStr"><is><t xml:space="preserve">"#)
+                    }
                     w.text(value, plain: plain)
                 }
                 w.raw("</t></is></c>")
