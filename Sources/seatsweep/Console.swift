@@ -64,12 +64,15 @@ final class StageTrace: @unchecked Sendable {
         lock.unlock()
         let took = String(format: "%7.3f", now.timeIntervalSince(previous))
         let total = String(format: "%7.3f", now.timeIntervalSince(start))
-        // Peak memory and minor page faults so far: fresh pages are a large part of the cost here.
+        // CPU time, peak memory and minor page faults so far: fresh pages are a large part of
+        // the cost here, and CPU over wall time says how well both cores were used.
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        let cpu = String(format: "%.2f", seconds(usage.ru_utime) + seconds(usage.ru_stime))
         Console.err(
-            "trace: \(stage.padding(toLength: 9, withPad: " ", startingAt: 0)) \(took) s  (total \(total) s)  "
-                + "peak \(usage.ru_maxrss >> 10) MiB, \(usage.ru_minflt) faults")
+            "trace: \(stage.padding(toLength: 9, withPad: " ", startingAt: 0)) \(took) s  (total \(total) s, "
+                + "CPU \(cpu) s)  peak \(usage.ru_maxrss >> 10) MiB, \(usage.ru_minflt) faults")
     }
 }
 

@@ -42,15 +42,16 @@ public enum CSVEscaping {
     static func append(field utf8: UnsafeBufferPointer<UInt8>, quoted: Bool, to bytes: inout ByteBuffer) {
         if quoted { bytes.append(UInt8(ascii: "\"")) }
         if startsFormula(utf8) { bytes.append(UInt8(ascii: "'")) }
-        if quoted {
-            for b in utf8 {
-                if b == UInt8(ascii: "\"") { bytes.append(b) }
-                bytes.append(b)
-            }
+        guard quoted else { return bytes.append(utf8) }
+        // The runs between quotes are copied whole; each quote is doubled.
+        var rest = utf8[...]
+        while let quote = rest.firstIndex(of: UInt8(ascii: "\"")) {
+            bytes.append(UnsafeBufferPointer(rebasing: rest[...quote]))
             bytes.append(UInt8(ascii: "\""))
-        } else {
-            bytes.append(utf8)
+            rest = rest[(quote + 1)...]
         }
+        bytes.append(UnsafeBufferPointer(rebasing: rest))
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Whether a spreadsheet would read the text as a formula: it starts with `=`, `+`, `-`, `@`,

@@ -10,7 +10,8 @@ import Testing
         ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("plain", "plain"), ("a,b", "\"a,b\""),
         ("line\nbreak", "\"line\nbreak\""),
         ("Zoë", "Zoë"), ("＝1+1", "'＝1+1"), ("＋1", "'＋1"), ("－1", "'－1"), ("＠x", "'＠x"), ("！x", "！x"),
-        ("\rx", "\"'\rx\""), ("", ""), ("x=1", "x=1"),
+        ("\rx", "\"'\rx\""), ("", ""), ("x=1", "x=1"), ("say \"hi\"", "\"say \"\"hi\"\"\""),
+        ("\"\"", "\"\"\"\"\"\""), ("\"", "\"\"\"\""),
     ])
     func csvFields(input: String, expected: String) {
         #expect(CSVEscaping.field(input) == expected)

@@ -107,6 +107,7 @@ import Testing
         let texts = [
             "", "plain", "a,b", "x\"y", "<b>", "a & b", "line\nbreak", "cr\r", "tab\there", "\u{FFFE}", "Zoë, 李",
             "=1+1", "long text without anything special in it at all", "long text, with a comma far along it",
+            "sixteen bytes and then <b>", "a long enough text, then a \u{7} bell", "thirty-two bytes of plain text!!,",
         ]
         let block = CellBlock(rows: 0..<1) { _ in texts.map { .text($0) } }
         block.withRow(0) { cells in
