@@ -44,9 +44,10 @@ struct APIDumpReader {
         self.inputIndex = inputIndex
     }
 
-    mutating func read(_ values: [JSONValue], diagnostics: inout DiagnosticLog) throws(SeatSweepError) -> Result {
+    /// Reads the users in what `parser` reads, a page at a time (`JSONParser.forEachValue`).
+    mutating func read(_ parser: inout JSONParser, diagnostics: inout DiagnosticLog) throws(SeatSweepError) -> Result {
         var result = Result(layout: "", rows: 0)
-        for value in values { visit(value, into: &result, diagnostics: &diagnostics) }
+        try parser.forEachValue { value in visit(value, into: &result, diagnostics: &diagnostics) }
         if kinds.isEmpty {
             throw SeatSweepError(
                 "unknown layout: the JSON holds no admin-API users page, users search page, last-active-dates "

@@ -129,9 +129,8 @@ public struct Ingestor: Sendable {
         if first < range.upperBound, buffer[first] == UInt8(ascii: "{") || buffer[first] == UInt8(ascii: "[") {
             threads.coreIdle?()  // an API dump is read on one thread
             var parser = JSONParser(bytes: buffer, range: range, path: path)
-            let values = try parser.parseAll()
             var reader = APIDumpReader(path: path, inputIndex: index)
-            let result = try reader.read(values, diagnostics: &diagnostics)
+            let result = try reader.read(&parser, diagnostics: &diagnostics)
             threads.progress?("reading \(path)", range.count, range.count)
             return ReadResult(
                 layout: result.layout, rows: result.rows, collector: result.collector, patches: result.patches,

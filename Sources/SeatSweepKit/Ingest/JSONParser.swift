@@ -96,6 +96,27 @@ public struct JSONParser {
         return values
     }
 
+    /// Calls `body` with every top-level value as it is read, and with a top-level array's
+    /// items one by one instead of the array: an API dump is an array of pages, and no page then
+    /// outlives its visit (the whole tree of a large dump took several times the file's size).
+    public mutating func forEachValue(_ body: (JSONValue) throws(SeatSweepError) -> Void) throws(SeatSweepError) {
+        skipWhitespace()
+        guard i < end else { throw error("the file holds no JSON value", hint: "pass a JSON API dump or a CSV export") }
+        while i < end {
+            if bytes[i] == UInt8(ascii: "[") {
+                try forEachItem(body)
+            } else {
+                try body(try parseValue())
+            }
+            skipWhitespace()
+            if i < end, bytes[i] == UInt8(ascii: ",") {
+                throw error(
+                    "unexpected ',' after a complete JSON value", hint: "NDJSON holds one value per line without commas"
+                )
+            }
+        }
+    }
+
     private mutating func skipWhitespace() {
         while i < end {
             switch bytes[i] {
@@ -183,17 +204,23 @@ public struct JSONParser {
     }
 
     private mutating func parseArray() throws(SeatSweepError) -> JSONValue {
+        var items: [JSONValue] = []
+        try forEachItem { items.append($0) }
+        return .array(items)
+    }
+
+    /// Reads the array that starts here, calling `body` with each item as it is read.
+    private mutating func forEachItem(_ body: (JSONValue) throws(SeatSweepError) -> Void) throws(SeatSweepError) {
         try enter()
         defer { depth -= 1 }
         i += 1
-        var items: [JSONValue] = []
         skipWhitespace()
         if i < end, bytes[i] == UInt8(ascii: "]") {
             i += 1
-            return .array(items)
+            return
         }
         while true {
-            items.append(try parseValue())
+            try body(try parseValue())
             skipWhitespace()
             guard i < end else { throw error("the text ends inside an array") }
             if bytes[i] == UInt8(ascii: ",") {
@@ -202,7 +229,7 @@ public struct JSONParser {
             }
             if bytes[i] == UInt8(ascii: "]") {
                 i += 1
-                return .array(items)
+                return
             }
             throw error("expected ',' or ']' in an array")
         }
