@@ -584,7 +584,7 @@ extension ReportDocument {
             }
         }
 
-        /// Makes `Candidates` rows for one renderer. Each action is read where it is, not copied;
+        /// Makes `Candidates` rows for one reader (one thread). Each action is read where it is, not copied;
         /// without a redactor the action's own name, e-mail, id and reason are shown (the planner
         /// copied them from the account, so the account's text need not be decoded again); an
         /// evidence path is cleaned once; the row is written over in place, as `SeatRows` does.
@@ -666,14 +666,14 @@ extension ReportDocument {
             }
         }
 
-        /// Makes `Seats` rows for one renderer, from the compact verdicts rather than expanded
+        /// Makes `Seats` rows for one reader (one thread), from the compact verdicts rather than expanded
         /// findings. The seats of an account are consecutive, so the cells they share (account
         /// id, name, e-mail, protection) are made once per account; product and site cells once
         /// per subscription; a reason once per distinct `SeatFindings.ReasonKey` (for a never-used
         /// seat, per join date), kept in a direct-mapped cache (a dictionary's hashing cost more
         /// than the rest of the row).
         final class SeatRows {
-            // One renderer's thread uses a `SeatRows`: no dynamic exclusivity checks (they
+            // One thread uses a `SeatRows`: no dynamic exclusivity checks (they
             // cost more than the accesses they guard, a dozen per row).
             let context: Context
             private let seats: SeatFindings
@@ -685,7 +685,7 @@ extension ReportDocument {
             @exclusivity(unchecked) private var groupCells: [(product: ReportCell, site: ReportCell)?] = []
             @exclusivity(unchecked) private var reasons = [(key: SeatFindings.ReasonKey, cell: ReportCell)?](
                 repeating: nil, count: SeatRows.reasonSlots)
-            /// The row handed out last. Renderers let go of a row before asking for the next, so
+            /// The row handed out last. Readers let go of a row before asking for the next, so
             /// the next is written over it in place (a caller that keeps it gets a copy instead).
             @exclusivity(unchecked) private var cells = [ReportCell](repeating: .empty, count: 14)
 

@@ -29,8 +29,9 @@ public struct ReportColumn: Sendable, Equatable {
 }
 
 /// A table every renderer shows the same way: a header row of `columns`, then `count` rows made
-/// on demand, so a million-seat table is never held in memory. A renderer reads the rows in order
-/// through its own `reader()`, which may keep what consecutive rows share.
+/// on demand, so a million-seat table is never held in memory. Rows are read in order through a
+/// `reader()` for one thread, which may keep what consecutive rows share; the spreadsheets and
+/// users.csv read them packed, a block at a time, through `blockReader()`.
 public struct ReportTable: Sendable {
     /// The sheet name (`Candidates`); continuation sheets add ` 2`, ` 3`, ...
     public var name: String
