@@ -268,24 +268,21 @@ struct AuditCommand: AsyncParsableCommand {
         _ formats: [OutputFormat], _ document: ReportDocument, html: HTMLReportRenderer.Options, into directory: String,
         trace: StageTrace? = nil
     ) throws(SeatSweepError) -> [OutputBatch.StagedFile] {
-        let document = document.sharingRows(
+        let results = document.renderTogether(
             seatsReaders: formats.count { [.csv, .xml, .xlsx].contains($0) },
-            otherReaders: formats.count { [.xml, .xlsx].contains($0) })
-        let running = formats.map { format in
-            BackgroundTask { () -> Result<OutputBatch.StagedFile, SeatSweepError> in
-                defer { trace?.mark("  " + format.rawValue) }
-                let result = Result { () throws(SeatSweepError) in
-                    try render(format, document, html: html, into: directory)
+            otherReaders: formats.count { [.xml, .xlsx].contains($0) },
+            formats.map { format in
+                { document in
+                    defer { trace?.mark("  " + format.rawValue) }
+                    return Result { () throws(SeatSweepError) in
+                        try render(format, document, html: html, into: directory)
+                    }
                 }
-                // The others would wait for this one to read the rows it will never read.
-                if case .failure = result { document.abandonSharedRows() }
-                return result
-            }
-        }
+            })
         var staged: [OutputBatch.StagedFile] = []
         var failure: SeatSweepError?
-        for task in running {
-            switch task.wait() {
+        for result in results {
+            switch result {
             case .success(let file): staged.append(file)
             case .failure(let error): failure = failure ?? error
             }

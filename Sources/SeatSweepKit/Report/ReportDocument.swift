@@ -165,6 +165,25 @@ public struct ReportDocument: Sendable {
         for table in [summary, candidates, seats, protected] { table.abandonSharing() }
     }
 
+    /// Runs `renderers` at the same time, each on its own thread, over this document with its
+    /// rows shared (`sharingRows`: `seatsReaders` of them read `seats` whole, `otherReaders` the
+    /// other tables), and returns what each gave, in order. One that fails stops the sharing,
+    /// so the others never wait for rows it will not read.
+    public func renderTogether<T: Sendable>(
+        seatsReaders: Int, otherReaders: Int,
+        _ renderers: [@Sendable (ReportDocument) -> Result<T, SeatSweepError>]
+    ) -> [Result<T, SeatSweepError>] {
+        let document = sharingRows(seatsReaders: seatsReaders, otherReaders: otherReaders)
+        let running = renderers.map { render in
+            BackgroundTask { () -> Result<T, SeatSweepError> in
+                let result = render(document)
+                if case .failure = result { document.abandonSharedRows() }
+                return result
+            }
+        }
+        return running.map { $0.wait() }
+    }
+
     /// Whether the audit was priced (a pricing file gave savings).
     public var isPriced: Bool { savings != nil }
 

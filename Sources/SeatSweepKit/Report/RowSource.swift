@@ -69,6 +69,7 @@ final class RowSource: @unchecked Sendable {
             }
             if !condition.wait(until: Date(timeIntervalSinceNow: Self.patience)) {
                 abandoned = true
+                Self.patienceRanOut.add()
                 condition.broadcast()
             }
         }
@@ -95,6 +96,18 @@ final class RowSource: @unchecked Sendable {
         for k in blocks.indices { blocks[k] = nil }
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// How many times, in this process, a reader gave up waiting (tests check it does not move).
+    static let patienceRanOut = Tally()
+
+    /// A count any thread may add to.
+    final class Tally: @unchecked Sendable {
+        // @unchecked: `count` is read and written only under `lock`.
+        private let lock = NSLock()
+        private var count = 0
+        func add() { lock.withLock { count += 1 } }
+        var value: Int { lock.withLock { count } }
     }
 
     /// Blocks held now (for tests).

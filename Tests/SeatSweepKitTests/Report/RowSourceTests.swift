@@ -8,13 +8,7 @@ import Testing
 /// and stops making anyone wait once sharing is abandoned.
 @Suite struct RowSourceTests {
     /// Counts the rows a table made, from any thread.
-    final class Counter: @unchecked Sendable {
-        // @unchecked: `value` is read and written only under `lock`.
-        private let lock = NSLock()
-        private var count = 0
-        func add() { lock.withLock { count += 1 } }
-        var value: Int { lock.withLock { count } }
-    }
+    typealias Counter = RowSource.Tally
 
     /// More blocks than the window, the last one short.
     static let rowCount = (RowSource.window + 8) * RowSource.blockRows + 5
@@ -142,10 +136,60 @@ import Testing
         #expect(made.value == RowSource.window * RowSource.blockRows)
         table.abandonSharing()
         // Woken by abandoning, not by running out of patience (which abandons too).
-        let start = Date()
+        let ranOut = RowSource.patienceRanOut.value
         reading.wait()
-        #expect(Date().timeIntervalSince(start) < RowSource.patience / 2)
+        #expect(RowSource.patienceRanOut.value == ranOut)
         #expect(out.value == Self.expected())
         #expect(made.value == Self.rowCount)
+    }
+}
+
+/// The reports rendered together over shared rows are the reports rendered one by one, and a
+/// report that fails does not keep the others waiting.
+@Suite struct RenderTogetherTests {
+    typealias Render = @Sendable (ReportDocument) -> Result<[UInt8], SeatSweepError>
+
+    static func rendering(_ body: @escaping @Sendable (ReportDocument, ([UInt8]) -> Void) throws -> Void) -> Render {
+        { document in
+            var bytes: [UInt8] = []
+            do {
+                try body(document) { bytes += $0 }
+                return .success(bytes)
+            } catch {
+                return .failure(SeatSweepError("\(error)"))
+            }
+        }
+    }
+
+    static let csv = rendering { d, out in UsersCSVRenderer.render(d) { out(Array($0)) } }
+    static let xml = rendering { d, out in try SpreadsheetML2003Renderer.render(d) { out(Array($0)) } }
+    static let xlsx = rendering { d, out in try XLSXRenderer.render(d) { out(Array($0)) } }
+
+    /// More seats than the blocks a renderer may get ahead of the slowest.
+    static func document() throws -> ReportDocument {
+        let rows = RowSource.window * RowSource.blockRows + 1500
+        let document = ReportDocument(try TestSupport.audit([("big.csv", ParallelIngestTests.rows(rows))]))
+        #expect(document.seats.count == rows)
+        return document
+    }
+
+    @Test func togetherIsTheSameAsOneByOne() throws {
+        let document = try Self.document()
+        let alone = [Self.csv, Self.xml, Self.xlsx].map { try? $0(document).get() }
+        let together = document.renderTogether(seatsReaders: 3, otherReaders: 2, [Self.csv, Self.xml, Self.xlsx])
+        for (k, name) in ["users.csv", "report.xml", "report.xlsx"].enumerated() {
+            #expect(alone[k] != nil && (try? together[k].get()) == alone[k], "\(name)")
+        }
+    }
+
+    @Test func aReportThatFailsDoesNotKeepTheOthersWaiting() throws {
+        let document = try Self.document()
+        let failing: Render = { _ in .failure(SeatSweepError("cannot create report.xlsx")) }
+        let ranOut = RowSource.patienceRanOut.value
+        let together = document.renderTogether(seatsReaders: 3, otherReaders: 2, [Self.csv, failing, Self.xml])
+        #expect(RowSource.patienceRanOut.value == ranOut, "woken by the failure, not by running out of patience")
+        #expect((try? together[0].get()) == (try? Self.csv(document).get()))
+        #expect((try? together[2].get()) == (try? Self.xml(document).get()))
+        if case .success = together[1] { Issue.record("the failing report succeeded") }
     }
 }
