@@ -42,16 +42,11 @@ public struct ZIPWriter {
         produce: ((ArraySlice<UInt8>) throws -> Void) throws -> Void
     ) throws {
         try spool.reset()
-        // Compression runs on its own thread while `produce` makes the next chunk.
+        // Each chunk is compressed as it comes, on the producer's thread: a thread of its own
+        // for igzip was no faster once the reports were rendered side by side (1M accounts, all
+        // formats, 4 pairs: 5.87 vs 5.82 s, CPU 10.95 vs 10.80 s).
         let state = Compression(deflater: Deflater(), spool: spool)
-        let pipe = ChunkPipe { chunk in try state.add(chunk[...]) }
-        do {
-            try produce { chunk in try pipe.push(chunk) }
-        } catch {
-            try? pipe.finish()
-            throw error
-        }
-        try pipe.finish()
+        try produce { chunk in try state.add(chunk) }
         try state.deflater.compress([], finish: true, into: spool.append)
         let entry = Entry(
             name: Array(path.utf8), crc: state.crc, compressed: UInt64(spool.size), size: state.size,
@@ -170,7 +165,7 @@ public struct ZIPWriter {
     }
 }
 
-/// One entry's compression state: touched by the pipe's thread until it finishes, then read.
+/// One entry's compression state.
 private final class Compression {
     let deflater: Deflater
     let spool: XLSXSpool

@@ -128,9 +128,8 @@ public final class BackgroundTask<Value: Sendable>: @unchecked Sendable {
 }
 
 /// Hands chunks to a consumer running on its own thread, a few at a time, so producing the next
-/// chunk overlaps consuming the last one (a worksheet is written on one core while igzip
-/// compresses it on the other). The consumer's first error stops it and is rethrown by `push`
-/// or `finish`.
+/// chunk overlaps consuming the last one (a report is rendered while the kernel writes what is
+/// done). The consumer's first error stops it and is rethrown by `push` or `finish`.
 public final class ChunkPipe: @unchecked Sendable {
     // @unchecked: `queue`, `closed`, `finished` and `failure` are only touched while holding
     // `condition`; `consume` runs only on the pipe's thread.
