@@ -148,36 +148,25 @@ public struct ReportDocument: Sendable {
         summary = Self.summaryTable(self)
     }
 
-    /// This document with its tables' rows made once for renderers that read them all at the
-    /// same time (`ReportTable.shared(among:)`): `seats` for `seatsReaders`, the other tables
-    /// for `otherReaders`.
-    public func sharingRows(seatsReaders: Int, otherReaders: Int) -> ReportDocument {
+    /// Runs `renderers` at the same time, each on its own thread, over this document with its
+    /// tables' rows made once for all of them (`ReportTable.shared(among:)`: `seatsReaders` of
+    /// them read `seats` whole, `otherReaders` the other tables), and returns what each gave, in
+    /// order. One that fails stops the sharing, so the others never wait for rows it will not
+    /// read.
+    public func renderTogether<T: Sendable>(
+        seatsReaders: Int, otherReaders: Int,
+        _ renderers: [@Sendable (ReportDocument) -> Result<T, SeatSweepError>]
+    ) -> [Result<T, SeatSweepError>] {
         var document = self
         document.seats = seats.shared(among: seatsReaders)
         document.summary = summary.shared(among: otherReaders)
         document.candidates = candidates.shared(among: otherReaders)
         document.protected = protected.shared(among: otherReaders)
-        return document
-    }
-
-    /// Stops sharing rows: a renderer failed and will read no further.
-    public func abandonSharedRows() {
-        for table in [summary, candidates, seats, protected] { table.abandonSharing() }
-    }
-
-    /// Runs `renderers` at the same time, each on its own thread, over this document with its
-    /// rows shared (`sharingRows`: `seatsReaders` of them read `seats` whole, `otherReaders` the
-    /// other tables), and returns what each gave, in order. One that fails stops the sharing,
-    /// so the others never wait for rows it will not read.
-    public func renderTogether<T: Sendable>(
-        seatsReaders: Int, otherReaders: Int,
-        _ renderers: [@Sendable (ReportDocument) -> Result<T, SeatSweepError>]
-    ) -> [Result<T, SeatSweepError>] {
-        let document = sharingRows(seatsReaders: seatsReaders, otherReaders: otherReaders)
-        let running = renderers.map { render in
+        let tables = [document.summary, document.candidates, document.seats, document.protected]
+        let running = renderers.map { [document] render in
             BackgroundTask { () -> Result<T, SeatSweepError> in
                 let result = render(document)
-                if case .failure = result { document.abandonSharedRows() }
+                if case .failure = result { for table in tables { table.abandonSharing() } }
                 return result
             }
         }
@@ -450,10 +439,8 @@ extension ReportDocument {
                     continue
                 }
                 guard links.account[i] >= 0 else { continue }
-                var f = firstFinding(account: Int(links.account[i]), in: seats) ?? seats.count
-                while f < seats.count, seats.verdicts[f].account == links.account[i] {
-                    if seats.isCandidate(f) { actionOf[f] = Int32(i) }
-                    f += 1
+                for f in findingRange(ofAccount: Int(links.account[i]), in: seats) where seats.isCandidate(f) {
+                    actionOf[f] = Int32(i)
                 }
             }
             return actionOf
@@ -524,15 +511,15 @@ extension ReportDocument {
         }
 
         /// The findings of one account (a contiguous run).
-        func findingRange(ofAccount account: Int) -> Range<Int> {
-            guard let first = Self.firstFinding(account: account, in: findings.seats) else { return 0..<0 }
+        static func findingRange(ofAccount account: Int, in seats: SeatFindings) -> Range<Int> {
+            guard let first = firstFinding(account: account, in: seats) else { return 0..<0 }
             var end = first
-            let verdicts = findings.seats.verdicts
+            let verdicts = seats.verdicts
             while end < verdicts.count, Int(verdicts[end].account) == account { end += 1 }
             return first..<end
         }
 
-        static func firstFinding(account: Int, in seats: SeatFindings) -> Int? {
+        private static func firstFinding(account: Int, in seats: SeatFindings) -> Int? {
             let verdicts = seats.verdicts
             var low = 0
             var high = verdicts.count
@@ -795,7 +782,7 @@ extension ReportDocument {
         func protectedRow(_ i: Int) -> [ReportCell] {
             let entry = findings.protectedAccounts[i]
             let a = entry.account
-            let range = findingRange(ofAccount: a)
+            let range = Self.findingRange(ofAccount: a, in: findings.seats)
             let seats = directory.accounts[a].seats.map { $0.site.isEmpty ? $0.product : "\($0.product)@\($0.site)" }
             let email = self.email(a)
             return [

@@ -91,14 +91,14 @@ public struct ReportTable: Sendable {
     /// This table with its rows made once for `readers` renderers that read all of them at the
     /// same time through `blockReader()` (see `RowSource`: each must read every row, or call
     /// `abandonSharing()`).
-    public func shared(among readers: Int) -> ReportTable {
+    func shared(among readers: Int) -> ReportTable {
         var table = self
         table.source = RowSource(count: count, readers: readers, makeReader: makeReader)
         return table
     }
 
     /// Stops sharing rows: a renderer of a shared table failed and will read no further.
-    public func abandonSharing() { source.abandon() }
+    func abandonSharing() { source.abandon() }
 
     /// Blocks of shared rows held now.
     var sharedBlocksHeld: Int { source.heldBlocks }
