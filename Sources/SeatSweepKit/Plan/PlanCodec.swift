@@ -78,22 +78,18 @@ public enum PlanCodec {
         var marks: [ActionMarks] = []
 
         init(_ actions: [PlanAction], _ range: Range<Int>) {
-            var w = JSONWriter(pretty: false)
+            var out = ByteBuffer(capacity: range.count * 512)
             marks.reserveCapacity(range.count)
             actions.withUnsafeBufferPointer { buffer in
                 var m = ActionMarks()
                 for i in range {
-                    w.rawValue { out in
-                        m.comma = i > 0 ? out.count : -1
-                        if i > 0 { out.append(UInt8(ascii: ",")) }
-                        out.append(0x0A)
-                        JSONWriter.appendLiteral("    ", to: &out)
-                    }
-                    write(buffer.baseAddress! + i, to: &w, canonical: false, marks: &m)
+                    m.comma = i > 0 ? out.count : -1
+                    out.append(i > 0 ? ",\n    " : "\n    ")
+                    write(buffer.baseAddress! + i, to: &out, canonical: false, marks: &m)
                     marks.append(m)
                 }
             }
-            bytes = w.bytes
+            bytes = out.bytes
         }
     }
 
@@ -132,9 +128,12 @@ public enum PlanCodec {
         w.key("actions")
         w.beginArray()
         // Through a buffer pointer, so each action is read in place rather than copied.
+        var line = ByteBuffer(capacity: 1024)
         try plan.actions.withUnsafeBufferPointer { actions in
             for i in actions.indices {
-                write(actions.baseAddress! + i, to: &w, canonical: canonical)
+                line.removeAll()
+                write(actions.baseAddress! + i, to: &line, canonical: canonical)
+                w.rawValue { out in line.withUnsafeBytes { out.append(contentsOf: $0) } }
                 if w.bytes.count >= 1 << 20 { try w.drain(into: sink) }
             }
         }
@@ -237,86 +236,86 @@ public enum PlanCodec {
 
     /// One action as the plan file writes it (`canonical` leaves out the review fields).
     static func write(_ action: PlanAction, to w: inout JSONWriter, canonical: Bool) {
-        withUnsafePointer(to: action) { write($0, to: &w, canonical: canonical) }
+        var line = ByteBuffer(capacity: 1024)
+        withUnsafePointer(to: action) { write($0, to: &line, canonical: canonical) }
+        w.rawValue { out in line.withUnsafeBytes { out.append(contentsOf: $0) } }
     }
 
     /// One action as compact JSON on one line: the canonical bytes, plus the decision fields in
     /// the file. Written with raw appends because a plan may hold hundreds of thousands.
     private static func write(
-        _ action: UnsafePointer<PlanAction>, to w: inout JSONWriter, canonical: Bool,
+        _ action: UnsafePointer<PlanAction>, to out: inout ByteBuffer, canonical: Bool,
         marks: UnsafeMutablePointer<ActionMarks>? = nil
     ) {
-        w.rawValue { out in
-            marks?.pointee.start = out.count
-            JSONWriter.appendLiteral(#"{"accountId":"#, to: &out)
-            JSONWriter.appendString(action.pointee.accountId, to: &out)
-            JSONWriter.appendLiteral(#","daysInactive":"#, to: &out)
-            JSONWriter.appendInt(action.pointee.daysInactive, to: &out)
-            marks?.pointee.decisionStart = out.count
-            if !canonical {
-                JSONWriter.appendLiteral(#","decidedAt":"#, to: &out)
-                JSONWriter.appendString(action.pointee.decidedAt, to: &out)
-                JSONWriter.appendLiteral(#","decidedBy":"#, to: &out)
-                JSONWriter.appendString(action.pointee.decidedBy, to: &out)
-                JSONWriter.appendLiteral(#","decision":"#, to: &out)
-                JSONWriter.appendString(action.pointee.decision.rawValue, to: &out)
-            }
-            marks?.pointee.decisionEnd = out.count
-            JSONWriter.appendLiteral(#","email":"#, to: &out)
-            JSONWriter.appendString(action.pointee.email, to: &out)
-            JSONWriter.appendLiteral(#","evidence":{"line":"#, to: &out)
-            JSONWriter.appendInt(action.pointee.evidence.line, to: &out)
-            JSONWriter.appendLiteral(#","path":"#, to: &out)
-            JSONWriter.appendString(action.pointee.evidence.path, to: &out)
-            JSONWriter.appendLiteral(#"},"groups":["#, to: &out)
-            // Lists are read by index through the pointer: iterating them would retain each
-            // array, and many actions share one (their reference count is then contended
-            // between the threads encoding blocks).
-            for i in 0..<action.pointee.groups.count {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.appendString(action.pointee.groups[i], to: &out)
-            }
-            JSONWriter.appendLiteral(#"],"id":"#, to: &out)
-            JSONWriter.appendString(action.pointee.id, to: &out)
-            JSONWriter.appendLiteral(#","kind":"#, to: &out)
-            JSONWriter.appendString(action.pointee.kind.rawValue, to: &out)
-            JSONWriter.appendLiteral(#","lastActive":"#, to: &out)
-            JSONWriter.appendString(action.pointee.lastActive, to: &out)
-            JSONWriter.appendLiteral(#","name":"#, to: &out)
-            JSONWriter.appendString(action.pointee.name, to: &out)
-            JSONWriter.appendLiteral(#","product":"#, to: &out)
-            JSONWriter.appendString(action.pointee.product, to: &out)
-            JSONWriter.appendLiteral(#","reason":"#, to: &out)
-            JSONWriter.appendString(action.pointee.reason, to: &out)
-            JSONWriter.appendLiteral(#","seats":["#, to: &out)
-            for i in 0..<action.pointee.seats.count {
-                JSONWriter.appendLiteral(i > 0 ? #",{"daysInactive":"# : #"{"daysInactive":"#, to: &out)
-                JSONWriter.appendInt(action.pointee.seats[i].daysInactive, to: &out)
-                JSONWriter.appendLiteral(#","lastActive":"#, to: &out)
-                JSONWriter.appendString(action.pointee.seats[i].lastActive, to: &out)
-                JSONWriter.appendLiteral(#","product":"#, to: &out)
-                JSONWriter.appendString(action.pointee.seats[i].product, to: &out)
-                JSONWriter.appendLiteral(#","site":"#, to: &out)
-                JSONWriter.appendString(action.pointee.seats[i].site, to: &out)
+        marks?.pointee.start = out.count
+        out.append(#"{"accountId":"#)
+        JSONWriter.appendString(action.pointee.accountId, to: &out)
+        out.append(#","daysInactive":"#)
+        JSONWriter.appendInt(action.pointee.daysInactive, to: &out)
+        marks?.pointee.decisionStart = out.count
+        if !canonical {
+            out.append(#","decidedAt":"#)
+            JSONWriter.appendString(action.pointee.decidedAt, to: &out)
+            out.append(#","decidedBy":"#)
+            JSONWriter.appendString(action.pointee.decidedBy, to: &out)
+            out.append(#","decision":"#)
+            JSONWriter.appendString(action.pointee.decision.rawValue, to: &out)
+        }
+        marks?.pointee.decisionEnd = out.count
+        out.append(#","email":"#)
+        JSONWriter.appendString(action.pointee.email, to: &out)
+        out.append(#","evidence":{"line":"#)
+        JSONWriter.appendInt(action.pointee.evidence.line, to: &out)
+        out.append(#","path":"#)
+        JSONWriter.appendString(action.pointee.evidence.path, to: &out)
+        out.append(#"},"groups":["#)
+        // Lists are read by index through the pointer: iterating them would retain each
+        // array, and many actions share one (their reference count is then contended
+        // between the threads encoding blocks).
+        for i in 0..<action.pointee.groups.count {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            JSONWriter.appendString(action.pointee.groups[i], to: &out)
+        }
+        out.append(#"],"id":"#)
+        JSONWriter.appendString(action.pointee.id, to: &out)
+        out.append(#","kind":"#)
+        JSONWriter.appendString(action.pointee.kind.rawValue, to: &out)
+        out.append(#","lastActive":"#)
+        JSONWriter.appendString(action.pointee.lastActive, to: &out)
+        out.append(#","name":"#)
+        JSONWriter.appendString(action.pointee.name, to: &out)
+        out.append(#","product":"#)
+        JSONWriter.appendString(action.pointee.product, to: &out)
+        out.append(#","reason":"#)
+        JSONWriter.appendString(action.pointee.reason, to: &out)
+        out.append(#","seats":["#)
+        for i in 0..<action.pointee.seats.count {
+            out.append(i > 0 ? #",{"daysInactive":"# : #"{"daysInactive":"#)
+            JSONWriter.appendInt(action.pointee.seats[i].daysInactive, to: &out)
+            out.append(#","lastActive":"#)
+            JSONWriter.appendString(action.pointee.seats[i].lastActive, to: &out)
+            out.append(#","product":"#)
+            JSONWriter.appendString(action.pointee.seats[i].product, to: &out)
+            out.append(#","site":"#)
+            JSONWriter.appendString(action.pointee.seats[i].site, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(#"],"site":"#)
+        JSONWriter.appendString(action.pointee.site, to: &out)
+        // Restore plans name the exact groups; the key is absent otherwise (older digests hold).
+        if let targets = action.pointee.targetGroups {
+            out.append(#","targetGroups":["#)
+            for (i, group) in targets.enumerated() {
+                out.append(i > 0 ? #",{"groupId":"# : #"{"groupId":"#)
+                JSONWriter.appendString(group.groupId, to: &out)
+                out.append(#","name":"#)
+                JSONWriter.appendString(group.name, to: &out)
                 out.append(UInt8(ascii: "}"))
             }
-            JSONWriter.appendLiteral(#"],"site":"#, to: &out)
-            JSONWriter.appendString(action.pointee.site, to: &out)
-            // Restore plans name the exact groups; the key is absent otherwise (older digests hold).
-            if let targets = action.pointee.targetGroups {
-                JSONWriter.appendLiteral(#","targetGroups":["#, to: &out)
-                for (i, group) in targets.enumerated() {
-                    JSONWriter.appendLiteral(i > 0 ? #",{"groupId":"# : #"{"groupId":"#, to: &out)
-                    JSONWriter.appendString(group.groupId, to: &out)
-                    JSONWriter.appendLiteral(#","name":"#, to: &out)
-                    JSONWriter.appendString(group.name, to: &out)
-                    out.append(UInt8(ascii: "}"))
-                }
-                out.append(UInt8(ascii: "]"))
-            }
-            out.append(UInt8(ascii: "}"))
-            marks?.pointee.end = out.count
+            out.append(UInt8(ascii: "]"))
         }
+        out.append(UInt8(ascii: "}"))
+        marks?.pointee.end = out.count
     }
 
     /// Where the parts of one written action line are in the writer's buffer: the canonical

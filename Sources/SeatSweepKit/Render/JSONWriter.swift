@@ -95,7 +95,7 @@ public struct JSONWriter {
 
     public mutating func int(_ value: Int) {
         beforeValue()
-        Self.appendInt(value, to: &bytes)
+        DecimalDigits.with(value) { bytes.append(contentsOf: $0) }
     }
 
     public mutating func int(_ value: Int?) {
@@ -138,63 +138,67 @@ public struct JSONWriter {
     }
 
     private mutating func writeString(_ value: String) {
-        Self.appendString(value, to: &bytes)
+        value.withUTF8Bytes { utf8 in
+            bytes.append(UInt8(ascii: "\""))
+            Self.escaping(utf8) { bytes.append(contentsOf: $0) }
+            bytes.append(UInt8(ascii: "\""))
+        }
     }
 
-    /// Appends `value` as a JSON string, escaped exactly as ECMAScript's `JSON.stringify` and
-    /// Python's `json.dumps(..., ensure_ascii=False)` do: `"` `\\` and the short escapes
-    /// `\b \f \n \r \t`, other C0 controls as `\u00xx`, everything else as UTF-8. So a plan's
-    /// canonical form, and its digest, can be recomputed with any standard JSON library.
-    public static func appendString(_ value: String, to bytes: inout [UInt8]) {
-        value.withUTF8Bytes { appendString(utf8: $0, to: &bytes) }
-    }
-
-    private static func appendString(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
+    /// Passes `utf8` to `emit` as the inside of a JSON string, escaped exactly as ECMAScript's
+    /// `JSON.stringify` and Python's `json.dumps(..., ensure_ascii=False)` do: `"` `\\` and the
+    /// short escapes `\b \f \n \r \t`, other C0 controls as `\u00xx`, everything else as UTF-8.
+    /// So a plan's canonical form, and its digest, can be recomputed with any standard JSON
+    /// library. Text that needs no escaping (nearly all) is passed whole.
+    @inline(__always)
+    static func escaping(_ utf8: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
         let needsEscaping = ByteScan.contains(
             utf8, word: { x in ByteScan.below(x, 0x20) | ByteScan.equal(x, 0x22) | ByteScan.equal(x, 0x5C) },
             byte: { b in b < 0x20 || b == 0x22 || b == 0x5C })
-        if !needsEscaping {
-            bytes.append(contentsOf: utf8)
-        } else {
-            let hex = Array("0123456789abcdef".utf8)
-            for b in utf8 {
-                switch b {
-                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-                case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-                case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                case 0..<0x20:
-                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-                default:
-                    bytes.append(b)
-                }
+        if needsEscaping { escaped(utf8, emit) } else { emit(utf8) }
+    }
+
+    @inline(never)
+    private static func escaped(_ utf8: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let hex = Array("0123456789abcdef".utf8)
+        var plain = 0
+        for (i, b) in utf8.enumerated() {
+            let escape: [UInt8]
+            switch b {
+            case 0x22: escape = [0x5C, 0x22]
+            case 0x5C: escape = [0x5C, 0x5C]
+            case 0x08: escape = [0x5C, UInt8(ascii: "b")]
+            case 0x0C: escape = [0x5C, UInt8(ascii: "f")]
+            case 0x0A: escape = [0x5C, UInt8(ascii: "n")]
+            case 0x0D: escape = [0x5C, UInt8(ascii: "r")]
+            case 0x09: escape = [0x5C, UInt8(ascii: "t")]
+            case 0..<0x20: escape = [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+            default: continue
             }
+            emit(UnsafeBufferPointer(rebasing: utf8[plain..<i]))
+            escape.withUnsafeBufferPointer(emit)
+            plain = i + 1
         }
-        bytes.append(UInt8(ascii: "\""))
+        emit(UnsafeBufferPointer(rebasing: utf8[plain...]))
+    }
+
+    /// Appends `value` as a JSON string (escaped as `escaping` says) to the buffer the plan's
+    /// action lines are written into.
+    static func appendString(_ value: String, to out: inout ByteBuffer) {
+        value.withUTF8Bytes { utf8 in
+            out.append(UInt8(ascii: "\""))
+            escaping(utf8) { out.append($0) }
+            out.append(UInt8(ascii: "\""))
+        }
     }
 
     /// Appends a JSON string, or `null`.
-    public static func appendString(_ value: String?, to bytes: inout [UInt8]) {
-        if let value { appendString(value, to: &bytes) } else { appendLiteral("null", to: &bytes) }
-    }
-
-    /// Appends a decimal integer without allocating.
-    public static func appendInt(_ value: Int, to bytes: inout [UInt8]) {
-        DecimalDigits.with(value) { bytes.append(contentsOf: $0) }
+    static func appendString(_ value: String?, to out: inout ByteBuffer) {
+        if let value { appendString(value, to: &out) } else { out.append("null") }
     }
 
     /// Appends an integer, or `null`.
-    public static func appendInt(_ value: Int?, to bytes: inout [UInt8]) {
-        if let value { appendInt(value, to: &bytes) } else { appendLiteral("null", to: &bytes) }
-    }
-
-    /// Appends literal JSON text such as `,"email":`.
-    @inline(__always)
-    public static func appendLiteral(_ text: StaticString, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    static func appendInt(_ value: Int?, to out: inout ByteBuffer) {
+        if let value { out.append(decimal: value) } else { out.append("null") }
     }
 }

@@ -29,6 +29,19 @@ import Testing
         #expect(parsed?["a"] == "quote\" backslash\\ nl\n bell\u{7} bs\u{8} ff\u{c} us\u{1f} ls\u{2028} </script>")
     }
 
+    /// The plan's action lines are written through a byte buffer: the same escaping, with
+    /// escapes at either end and back to back.
+    @Test(arguments: ["\"", "\n\"x\\", "plain", "", "a\u{1}\u{2}b\t", "é\"ü\u{1f}", "Zoë \"Z\" Ünal\r\n"])
+    func jsonStringsInBuffers(text: String) throws {
+        var w = JSONWriter(pretty: false)
+        w.string(text)
+        var buffer = ByteBuffer()
+        JSONWriter.appendString(text, to: &buffer)
+        #expect(buffer.bytes == w.bytes)
+        let parsed = try JSONSerialization.jsonObject(with: Data(buffer.bytes), options: .fragmentsAllowed) as? String
+        #expect(parsed == text)
+    }
+
     @Test func usersCSVNeutralisesFormulaNames() throws {
         let csv = """
             User id,User name,email,User status,Added to org,Org role,Last seen in Jira - acme,Jira - acme
