@@ -307,7 +307,8 @@ struct AuditCommand: AsyncParsableCommand {
             }
         case .html:
             let bytes = try HTMLReportRenderer.render(document, options: html)
-            return try OutputBatch.stage("report.html", in: directory) { sink in try sink(bytes[...]) }
+            return try OutputBatch.stage("report.html", in: directory) { sink in try bytes.withUnsafeBufferPointer(sink)
+            }
         case .xlsx:
             let spool = try FileSpool(directory: directory)
             return try OutputBatch.stage("report.xlsx", in: directory) { sink in

@@ -102,7 +102,7 @@ struct OutputBatch {
     }
 
     /// Writes `name` through `body`, which receives a sink for chunks of bytes.
-    mutating func write(_ name: String, _ body: ((ArraySlice<UInt8>) throws -> Void) throws -> Void)
+    mutating func write(_ name: String, _ body: ((UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void)
         throws(SeatSweepError)
     {
         do {
@@ -115,7 +115,7 @@ struct OutputBatch {
 
     /// Writes a complete byte buffer.
     mutating func write(_ name: String, bytes: [UInt8]) throws(SeatSweepError) {
-        try write(name) { sink in try sink(bytes[...]) }
+        try write(name) { sink in try bytes.withUnsafeBufferPointer(sink) }
     }
 
     /// Adds a file staged with `stage`.
@@ -127,7 +127,7 @@ struct OutputBatch {
     /// before it counts as staged.
     static func stage(
         _ name: String, in directory: String, progress: ProgressLine? = nil,
-        _ body: ((ArraySlice<UInt8>) throws -> Void) throws -> Void
+        _ body: ((UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void
     ) throws(SeatSweepError) -> StagedFile {
         let final = (directory as NSString).appendingPathComponent(name)
         let temp = (directory as NSString).appendingPathComponent(
@@ -140,7 +140,6 @@ struct OutputBatch {
         }
         let file = StagedFile(temp: temp, final: final)
         let output = FileWriter(fd: fd)
-        let writer = ChunkPipe { chunk in try chunk.withUnsafeBytes { bytes in try output.append(bytes) } }
         func failed(_ code: Int32) -> SeatSweepError {
             SeatSweepError(
                 "cannot write (\(String(cString: strerror(code))))", at: SourceLocation(path: final),
@@ -149,18 +148,17 @@ struct OutputBatch {
         do {
             var written = 0
             try body { chunk in
-                try writer.push(chunk)
+                try output.append(chunk)
                 written += chunk.count
                 progress?.status("writing \(name) \(ProgressLine.megabytes(written))")
             }
-            try writer.finish()
             try output.finish()
             if fsync(fd) != 0 { throw failed(errno) }
             fchmod(fd, 0o600)
             close(fd)
             return file
         } catch {
-            try? writer.finish()
+            output.abandon()
             close(fd)
             file.remove()
             switch error {
@@ -218,17 +216,15 @@ final class FileSpool: XLSXSpool {
         size = 0
     }
 
-    func append(_ bytes: ArraySlice<UInt8>) throws {
-        try bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(size) + off_t(done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw failure("cannot write")
-                }
-                done += n
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(size) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot write")
             }
+            done += n
         }
         size += Int64(bytes.count)
     }

@@ -36,7 +36,7 @@ import ZIPFoundation
             try zip.add(path, spool: spool, sink: { out += $0 }) { write in
                 var rest = bytes[...]
                 while !rest.isEmpty {
-                    try write(rest.prefix(10_000))
+                    try rest.prefix(10_000).withUnsafeBufferPointer(write)
                     rest = rest.dropFirst(10_000)
                 }
             }
@@ -92,7 +92,7 @@ import ZIPFoundation
         let limit: Int64
         init(limit: Int64) { self.limit = limit }
         func reset() throws { inner.reset() }
-        func append(_ bytes: ArraySlice<UInt8>) throws {
+        func append(_ bytes: UnsafeBufferPointer<UInt8>) throws {
             guard inner.size + Int64(bytes.count) <= limit else { throw Stop() }
             inner.append(bytes)
         }
@@ -119,7 +119,7 @@ import ZIPFoundation
         let big = Self.files()[2].1
         #expect(throws: Stop.self) {
             try zip.add("a.xml", spool: MemorySpool(), sink: { out += $0 }) { write in
-                try write(big[0..<100_000])
+                try big[0..<100_000].withUnsafeBufferPointer(write)
                 throw Stop()
             }
         }
@@ -127,7 +127,7 @@ import ZIPFoundation
             try zip.add("b.xml", spool: FullSpool(limit: 50_000), sink: { out += $0 }) { write in
                 var rest = big[...]
                 while !rest.isEmpty {
-                    try write(rest.prefix(10_000))
+                    try rest.prefix(10_000).withUnsafeBufferPointer(write)
                     rest = rest.dropFirst(10_000)
                 }
             }

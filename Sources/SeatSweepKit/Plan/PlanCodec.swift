@@ -15,7 +15,7 @@ public enum PlanCodec {
     }
 
     /// Streams the plan file to `sink` in chunks of about 1 MiB.
-    public static func encode(_ plan: Plan, sink: (ArraySlice<UInt8>) throws -> Void) rethrows {
+    public static func encode(_ plan: Plan, sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         var writer = JSONWriter(pretty: true)
         try write(plan, to: &writer, canonical: false, sink: sink)
         try writer.drain(into: sink)
@@ -24,7 +24,7 @@ public enum PlanCodec {
     /// Writes the plan file and computes its digest in the same pass, storing it in `plan`: each
     /// action line of the file is its canonical encoding plus the decision members, so the hash
     /// takes the line in two slices. Equal to `digest(plan)` (tested), at half the work for big plans.
-    public static func encodeSealing(_ plan: inout Plan, sink: (ArraySlice<UInt8>) throws -> Void) rethrows {
+    public static func encodeSealing(_ plan: inout Plan, sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         var hasher = SHA256()
         func hash(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
         // The array is opened and closed by hand around the action lines, with the separators
@@ -50,7 +50,7 @@ public enum PlanCodec {
                 hash(block.bytes[m.start..<m.decisionStart])
                 hash(block.bytes[m.decisionEnd..<m.end])
             }
-            try sink(block.bytes[...])
+            try block.bytes.withUnsafeBufferPointer(sink)
         }
         var ahead: [BackgroundTask<EncodedBlock>] = []
         for block in 0..<min(2, blocks) { ahead.append(BackgroundTask { encode(block) }) }
@@ -59,7 +59,7 @@ public enum PlanCodec {
             if block + 2 < blocks { ahead.append(BackgroundTask { encode(block + 2) }) }
             try consume(encoded)
         }
-        try sink(Array((plan.actions.isEmpty ? "]" : "\n  ]").utf8)[...])
+        try Array((plan.actions.isEmpty ? "]" : "\n  ]").utf8).withUnsafeBufferPointer(sink)
         // The canonical rest: what follows the actions array in the canonical form of the same plan without actions.
         var rest = plan
         rest.actions = []
@@ -122,7 +122,7 @@ public enum PlanCodec {
     }
 
     private static func write(
-        _ plan: Plan, to w: inout JSONWriter, canonical: Bool, sink: (ArraySlice<UInt8>) throws -> Void
+        _ plan: Plan, to w: inout JSONWriter, canonical: Bool, sink: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) rethrows {
         w.beginObject()
         w.key("actions")

@@ -18,8 +18,8 @@ public struct JSONWriter {
     }
 
     /// Moves the accumulated bytes to `sink` and clears the buffer.
-    public mutating func drain(into sink: (ArraySlice<UInt8>) throws -> Void) rethrows {
-        try sink(bytes[...])
+    public mutating func drain(into sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        try bytes.withUnsafeBufferPointer(sink)
         bytes.removeAll(keepingCapacity: true)
     }
 

@@ -11,7 +11,7 @@ public enum RowBlocks {
     /// Rows per block: a few megabytes of markup.
     public static let blockRows = 2048
 
-    typealias Sink = (ArraySlice<UInt8>) throws -> Void
+    typealias Sink = (UnsafeBufferPointer<UInt8>) throws -> Void
 
     /// Writes rows `rows` of `table` through `row` (a writer, the row's cells, its index) after
     /// what `w` holds: in blocks of `blockRows` on two threads, or with `blockRows` nil through

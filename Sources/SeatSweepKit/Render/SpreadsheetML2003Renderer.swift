@@ -28,7 +28,7 @@ public enum SpreadsheetML2003Renderer {
     public static func render(
         _ document: ReportDocument, maxRowsPerSheet: Int = ReportTable.excelMaxRows,
         parallelRows: Int = RowBlocks.minimumRows, blockRows: Int = RowBlocks.blockRows,
-        sink: (ArraySlice<UInt8>) throws -> Void
+        sink: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws {
         let w = try XMLStreamWriter()
         w.startDocument()
@@ -91,7 +91,7 @@ public enum SpreadsheetML2003Renderer {
 
     static func worksheet(
         _ w: XMLStreamWriter, _ table: ReportTable, _ sheet: ReportSheet, selected: Bool, blockRows: Int?,
-        sink: (ArraySlice<UInt8>) throws -> Void
+        sink: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws {
         w.start("Worksheet")
         w.attribute("ss:Name", sheet.name)

@@ -11,7 +11,7 @@ public enum UsersCSVRenderer {
     /// The `Seats` table column shown in each CSV column, in `header` order.
     static let seatColumns = [0, 1, 2, 3, 4, 6, 7, 5, 9, 10, 11, 12, 13]
 
-    public static func render(_ document: ReportDocument, sink: (ArraySlice<UInt8>) throws -> Void) rethrows {
+    public static func render(_ document: ReportDocument, sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         var out = ByteBuffer(capacity: chunk + (1 << 16))
         out.append("\u{FEFF}")  // a BOM (EF BB BF) so Excel opens UTF-8 correctly
         out.append(CSVEscaping.row(header))
@@ -26,11 +26,11 @@ public enum UsersCSVRenderer {
             }
             out.append("\r\n")
             if out.count >= chunk {
-                try sink(out.bytes[...])
+                try out.withUnsafeBytes(sink)
                 out.removeAll()
             }
         }
-        try sink(out.bytes[...])
+        try out.withUnsafeBytes(sink)
     }
 
     /// Bytes handed to the sink at a time.

@@ -23,7 +23,7 @@ public enum XLSXRenderer {
     public static func render(
         _ document: ReportDocument, spool: XLSXSpool = MemorySpool(),
         maxRowsPerSheet: Int = ReportTable.excelMaxRows, parallelRows: Int = RowBlocks.minimumRows,
-        blockRows: Int = RowBlocks.blockRows, sink: (ArraySlice<UInt8>) throws -> Void
+        blockRows: Int = RowBlocks.blockRows, sink: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws(SeatSweepError) {
         var zip = ZIPWriter(modified: document.generatedAt)
         do {

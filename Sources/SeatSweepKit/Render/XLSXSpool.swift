@@ -8,7 +8,7 @@ public protocol XLSXSpool: AnyObject {
     /// Empties the spool for the next part.
     func reset() throws
     /// Appends bytes at the end.
-    func append(_ bytes: ArraySlice<UInt8>) throws
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) throws
     /// Bytes held.
     var size: Int64 { get }
     /// Up to `count` bytes starting at `offset`.
@@ -23,7 +23,7 @@ public final class MemorySpool: XLSXSpool {
 
     public func reset() { bytes.removeAll(keepingCapacity: true) }
 
-    public func append(_ chunk: ArraySlice<UInt8>) { bytes += chunk }
+    public func append(_ chunk: UnsafeBufferPointer<UInt8>) { bytes += chunk }
 
     public var size: Int64 { Int64(bytes.count) }
 

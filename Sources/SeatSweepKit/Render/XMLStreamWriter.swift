@@ -241,18 +241,18 @@ public final class XMLStreamWriter {
     }
 
     /// Flushes and passes the bytes written so far to `sink`.
-    public func drain(into sink: (ArraySlice<UInt8>) throws -> Void) throws {
+    public func drain(into sink: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         if libxmlIdle, output.bytes.count == 0 {
             // Nothing went through libxml2 since the last drain: the gathered markup is all there
             // is, and goes out without first being copied behind libxml2's output.
             guard markup.count > 0 else { return }
-            try sink(markup.bytes[...])
+            try markup.withUnsafeBytes(sink)
             markup.removeAll()
             return
         }
         flush()
         guard output.bytes.count > 0 else { return }
-        try sink(output.bytes.bytes[...])
+        try output.bytes.withUnsafeBytes(sink)
         output.bytes.removeAll()
     }
 

@@ -11,11 +11,19 @@ import Foundation
 /// the tail past the last whole block is written without `O_DIRECT`, so the file ends exactly
 /// where its bytes do. A file system that refuses direct writes (tmpfs before Linux 6.6, for
 /// one) gets the buffered path, at open or at the first write it refuses.
-public final class FileWriter {
-    /// Alignment of the buffer, of each direct write's length and of its file offset: a
+///
+/// A thread of its own makes the write calls: the caller fills one buffer while the other is
+/// written, and each byte is copied once, from the caller's memory into a buffer.
+public final class FileWriter: @unchecked Sendable {
+    // @unchecked: the caller's side owns `buffers`, `current` and `filled`; `pending`,
+    // `failure`, `closed` and `started` are touched only under `condition`; the rest belongs
+    // to whoever writes (the thread while a buffer is pending, else the caller, which waits
+    // for the thread under `condition` before it writes or reads them).
+
+    /// Alignment of the buffers, of each direct write's length and of its file offset: a
     /// multiple of every logical block size in use (512 or 4096).
     static let alignment = 4096
-    /// Bytes gathered before a direct write.
+    /// Bytes gathered before a write.
     static let bufferSize = 4 << 20
     /// Bytes written through the page cache between two early write-back requests.
     static let writeBackStep = 1 << 26
@@ -23,30 +31,34 @@ public final class FileWriter {
     private let fd: Int32
     /// Whether writes go past the page cache.
     public private(set) var isDirect: Bool
-    private var buffer: UnsafeMutableRawPointer?
-    private var filled = 0
     /// Bytes handed to the kernel so far, and how many of them went direct.
     public private(set) var written = 0
     public private(set) var writtenDirect = 0
     private var flushed = 0
 
-    /// Takes over writing `fd`, a file opened for writing at offset 0; the caller still closes it.
+    private let buffers: [UnsafeMutableRawPointer]
+    private var current = 0
+    private var filled = 0
+
+    private let condition = NSCondition()
+    /// The buffer handed to the thread and not yet written.
+    private var pending: (buffer: UnsafeMutableRawPointer, count: Int)?
+    private var failure: Int32?
+    private var closed = false
+    private var started = false
+
+    /// Takes over writing `fd`, a file opened for writing at offset 0; the caller still closes
+    /// it, after `finish()` or `abandon()`.
     public init(fd: Int32, direct: Bool = true) {
         self.fd = fd
         isDirect = false
+        buffers = (0..<2).map { _ in .allocate(byteCount: Self.bufferSize, alignment: Self.alignment) }
         guard direct, let flag = Self.directFlag else { return }
-        var memory: UnsafeMutableRawPointer?
-        guard posix_memalign(&memory, Self.alignment, Self.bufferSize) == 0, let memory else { return }
         let flags = fcntl(fd, F_GETFL)
-        guard flags >= 0, fcntl(fd, F_SETFL, flags | flag) == 0 else {
-            free(memory)
-            return
-        }
-        buffer = memory
-        isDirect = true
+        isDirect = flags >= 0 && fcntl(fd, F_SETFL, flags | flag) == 0
     }
 
-    deinit { free(buffer) }
+    deinit { for buffer in buffers { buffer.deallocate() } }
 
     /// Linux's `O_DIRECT`, which Swift's Glibc module leaves out (a GNU extension); its value
     /// depends on the architecture. Nil where it is not known: those systems write buffered.
@@ -60,62 +72,113 @@ public final class FileWriter {
         #endif
     }()
 
-    /// Appends `bytes`; throws the errno of a failed write.
+    /// Appends `bytes`; throws the errno of a failed write (of these bytes or earlier ones).
     public func append(_ bytes: UnsafeRawBufferPointer) throws(StagedWriteError) {
         var offset = 0
         while offset < bytes.count {
-            // Once direct writing is given up, nothing is gathered any more.
-            guard isDirect, let buffer else {
-                return try writeBuffered(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
-            }
             let n = min(bytes.count - offset, Self.bufferSize - filled)
-            (buffer + filled).copyMemory(from: bytes.baseAddress! + offset, byteCount: n)
+            (buffers[current] + filled).copyMemory(from: bytes.baseAddress! + offset, byteCount: n)
             filled += n
             offset += n
-            if filled == Self.bufferSize { try drain(upTo: filled) }
+            if filled == Self.bufferSize { try handOff() }
         }
+    }
+
+    /// Appends `bytes`.
+    public func append(_ bytes: UnsafeBufferPointer<UInt8>) throws(StagedWriteError) {
+        try append(UnsafeRawBufferPointer(bytes))
+    }
+
+    /// Waits until the thread has written what it was given (under `condition`).
+    private func waitForPending() {
+        while pending != nil { condition.wait() }
+    }
+
+    /// Hands the full buffer to the thread, once it has written the one before, and goes on
+    /// filling the other.
+    private func handOff() throws(StagedWriteError) {
+        condition.lock()
+        waitForPending()
+        if let failure {
+            condition.unlock()
+            throw StagedWriteError(code: failure)
+        }
+        pending = (buffers[current], filled)
+        if !started {
+            started = true
+            Thread { [self] in run() }.start()
+        }
+        condition.broadcast()
+        condition.unlock()
+        current = 1 - current
+        filled = 0
+    }
+
+    /// The thread: writes each buffer handed to it until the writer is closed.
+    private func run() {
+        condition.lock()
+        while true {
+            while pending == nil, !closed { condition.wait() }
+            guard let (buffer, count) = pending else { break }
+            condition.unlock()
+            var code: Int32?
+            do { try writeGathered(buffer, count: count) } catch { code = error.code }
+            condition.lock()
+            pending = nil
+            if let code, failure == nil { failure = code }
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+
+    /// Stops the thread once it has written what it holds; returns the first failure.
+    private func close() -> Int32? {
+        condition.lock()
+        defer { condition.unlock() }
+        waitForPending()
+        closed = true
+        condition.broadcast()
+        return failure
     }
 
     /// Writes what is still gathered. The file then holds every byte appended.
     public func finish() throws(StagedWriteError) {
-        guard isDirect else { return }
-        try drain(upTo: filled & ~(Self.alignment - 1))
-        if filled > 0 { try leaveDirect() }
+        if let failure = close() { throw StagedWriteError(code: failure) }
+        try writeGathered(buffers[current], count: filled)
+        filled = 0
     }
 
-    /// Writes the first `count` gathered bytes (a multiple of the alignment unless direct
-    /// writing was just given up) and moves the rest to the front of the buffer.
-    private func drain(upTo count: Int) throws(StagedWriteError) {
-        guard count > 0, let buffer else { return }
-        var done = count
-        var refused = false
+    /// Stops writing without writing what is gathered (the file is being thrown away).
+    public func abandon() {
+        _ = close()
+        filled = 0
+    }
+
+    /// Writes `count` bytes of `buffer`: direct up to the last whole block, and through the
+    /// page cache the rest (a file's tail) or all of it once direct writing is given up, so
+    /// the file ends exactly where its bytes do.
+    private func writeGathered(_ buffer: UnsafeMutableRawPointer, count: Int) throws(StagedWriteError) {
+        var done = 0
         if isDirect {
-            done = 0
-            switch Self.writeAll(UnsafeRawBufferPointer(start: buffer, count: count), to: fd, done: &done) {
-            case nil: break
-            // Refused for this file (its file system's alignment rules, say): what was not
-            // written goes through the page cache instead.
-            case EINVAL?: refused = true
-            case let code?: throw StagedWriteError(code: code)
-            }
+            let whole = count & ~(Self.alignment - 1)
+            let code = Self.writeAll(UnsafeRawBufferPointer(start: buffer, count: whole), to: fd, done: &done)
             written += done
             writtenDirect += done
-        } else {
-            try writeBuffered(UnsafeRawBufferPointer(start: buffer, count: count))
+            // EINVAL: refused for this file (its file system's alignment rules, say); what was
+            // not written goes through the page cache instead.
+            if let code, code != EINVAL { throw StagedWriteError(code: code) }
+            if done < count { try leaveDirect() }
         }
-        filled -= done
-        if filled > 0 { buffer.copyMemory(from: buffer + done, byteCount: filled) }
-        if refused { try leaveDirect() }
+        if done < count { try writeBuffered(UnsafeRawBufferPointer(start: buffer + done, count: count - done)) }
     }
 
-    /// Turns direct writing off and writes what is gathered through the page cache.
+    /// Turns direct writing off.
     private func leaveDirect() throws(StagedWriteError) {
         let flags = fcntl(fd, F_GETFL)
         if flags < 0 || fcntl(fd, F_SETFL, flags & ~(Self.directFlag ?? 0)) != 0 {
             throw StagedWriteError(code: errno)
         }
         isDirect = false
-        try drain(upTo: filled)
     }
 
     private func writeBuffered(_ bytes: UnsafeRawBufferPointer) throws(StagedWriteError) {

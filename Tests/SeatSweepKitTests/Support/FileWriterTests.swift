@@ -92,4 +92,38 @@ import Testing
         #expect(try write(chunks, to: path, direct: false) == (false, 0))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Self.expected(chunks))
     }
+
+    /// A write that fails on the writer's thread reaches the caller: at a later append or at
+    /// `finish`, with its errno.
+    @Test(arguments: [true, false]) func reportsAFailedWrite(direct: Bool) throws {
+        let path = scratch(in: FileManager.default.temporaryDirectory.path)
+        defer { unlink(path) }
+        close(open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600))
+        let fd = open(path, O_RDONLY)  // every write fails with EBADF
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let writer = FileWriter(fd: fd, direct: direct)
+        let error = #expect(throws: StagedWriteError.self) {
+            for chunk in Self.chunks() { try chunk.withUnsafeBytes { try writer.append($0) } }
+            try writer.finish()
+        }
+        #expect(error?.code == EBADF)
+        #expect(writer.written == 0)
+    }
+
+    /// A writer given up on stops without writing what it still holds.
+    @Test func abandonedWriterWritesNoMore() throws {
+        let path = scratch(in: FileManager.default.temporaryDirectory.path)
+        defer { unlink(path) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let writer = FileWriter(fd: fd)
+        let bytes = [UInt8](repeating: 7, count: FileWriter.bufferSize + 100)
+        try bytes.withUnsafeBytes { try writer.append($0) }
+        writer.abandon()
+        // The whole buffer handed to the writer's thread was written; the 100 bytes after it were not.
+        #expect(writer.written == FileWriter.bufferSize)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count == FileWriter.bufferSize)
+    }
 }
