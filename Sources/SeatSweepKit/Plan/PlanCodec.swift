@@ -26,7 +26,7 @@ public enum PlanCodec {
     /// takes the line in two slices. Equal to `digest(plan)` (tested), at half the work for big plans.
     public static func encodeSealing(_ plan: inout Plan, sink: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         var hasher = SHA256()
-        func hash(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+        func hash(_ bytes: UnsafeBufferPointer<UInt8>) { hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes)) }
         // The array is opened and closed by hand around the action lines, with the separators
         // the pretty writer would put between them, so each block goes to the sink as it is.
         var w = JSONWriter(pretty: true)
@@ -34,7 +34,7 @@ public enum PlanCodec {
         w.key("actions")
         w.rawValue { out in out.append(UInt8(ascii: "[")) }
         try w.drain(into: sink)
-        hash(Array(#"{"actions":["#.utf8)[...])
+        Array(#"{"actions":["#.utf8).withUnsafeBufferPointer(hash)
         // Blocks of actions are encoded on background threads, two at a time; this thread
         // hashes each block's canonical slices and passes its bytes on, in order.
         let blockSize = 8192
@@ -45,12 +45,14 @@ public enum PlanCodec {
             return EncodedBlock(actions.value, range)
         }
         func consume(_ block: EncodedBlock) throws {
-            for m in block.marks {
-                if m.comma >= 0 { hash(block.bytes[m.comma...m.comma]) }
-                hash(block.bytes[m.start..<m.decisionStart])
-                hash(block.bytes[m.decisionEnd..<m.end])
+            try block.bytes.withUnsafeBytes { bytes in
+                for m in block.marks {
+                    if m.comma >= 0 { hash(UnsafeBufferPointer(rebasing: bytes[m.comma...m.comma])) }
+                    hash(UnsafeBufferPointer(rebasing: bytes[m.start..<m.decisionStart]))
+                    hash(UnsafeBufferPointer(rebasing: bytes[m.decisionEnd..<m.end]))
+                }
+                try sink(bytes)
             }
-            try block.bytes.withUnsafeBufferPointer(sink)
         }
         var ahead: [BackgroundTask<EncodedBlock>] = []
         for block in 0..<min(2, blocks) { ahead.append(BackgroundTask { encode(block) }) }
@@ -64,7 +66,7 @@ public enum PlanCodec {
         var rest = plan
         rest.actions = []
         let empty = canonicalBytes(rest)
-        hash(empty[(#"{"actions":["#.utf8.count)...])
+        empty[(#"{"actions":["#.utf8.count)...].withUnsafeBufferPointer(hash)
         plan.digest = hex(hasher.finalize())
         writeTail(plan, to: &w, canonical: false)
         try w.drain(into: sink)
@@ -73,12 +75,14 @@ public enum PlanCodec {
     /// A block of action lines as the file holds them (each after its separator: a comma
     /// unless it is the plan's first action, a line break and indent), with where each one's
     /// canonical bytes are (in the canonical form actions are separated by the bare comma).
-    struct EncodedBlock: Sendable {
-        var bytes: [UInt8] = []
-        var marks: [ActionMarks] = []
+    final class EncodedBlock: @unchecked Sendable {
+        // @unchecked: made by one thread, then only read by another.
+        let bytes: ByteBuffer
+        let marks: [ActionMarks]
 
         init(_ actions: [PlanAction], _ range: Range<Int>) {
             var out = ByteBuffer(capacity: range.count * 512)
+            var marks: [ActionMarks] = []
             marks.reserveCapacity(range.count)
             actions.withUnsafeBufferPointer { buffer in
                 var m = ActionMarks()
@@ -89,7 +93,8 @@ public enum PlanCodec {
                     marks.append(m)
                 }
             }
-            bytes = out.bytes
+            bytes = out
+            self.marks = marks
         }
     }
 

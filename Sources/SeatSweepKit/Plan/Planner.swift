@@ -334,23 +334,24 @@ public struct Planner: Sendable {
         let length = parts.0.utf8.count + parts.1.utf8.count + parts.2.utf8.count + parts.3.utf8.count + 4
         // The key is assembled on the stack: this runs once per action.
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { key in
-            var n = 0
-            func append(_ part: String) {
-                part.withUTF8Bytes { bytes in
-                    if let base = bytes.baseAddress {
-                        (key.baseAddress! + n).initialize(from: base, count: bytes.count)
-                    }
-                    n += bytes.count
-                }
-                key[n] = UInt8(ascii: "|")
-                n += 1
-            }
-            append(parts.0)
-            append(parts.1)
-            append(parts.2)
-            append(parts.3)
+            var end = key.baseAddress!
+            append(parts.0, at: &end)
+            append(parts.1, at: &end)
+            append(parts.2, at: &end)
+            append(parts.3, at: &end)
             return IdIndex.hash(UnsafeBufferPointer(key))
         }
+    }
+
+    /// Copies `part` and a `|` to `end`, and moves `end` past them.
+    @inline(__always)
+    private static func append(_ part: String, at end: inout UnsafeMutablePointer<UInt8>) {
+        part.withUTF8Bytes { bytes in
+            if let base = bytes.baseAddress { end.initialize(from: base, count: bytes.count) }
+            end += bytes.count
+        }
+        end.initialize(to: UInt8(ascii: "|"))
+        end += 1
     }
 
     static func assignIds(_ actions: inout [PlanAction], hashes: [UInt64]) {
