@@ -260,6 +260,34 @@ public struct SeatFindings: RandomAccessCollection, Sendable {
         var added: AddedDate?
     }
 
+    /// Reasons (or what is made of them) by `ReasonKey`, for one thread: a reason is made once
+    /// per distinct key (for a never-used seat, per join date) and kept in a direct-mapped
+    /// table (a dictionary's hashing cost more than the rest of a report row).
+    struct ReasonCache<Value> {
+        private var entries: [(key: ReasonKey, value: Value)?] = Array(repeating: nil, count: slots)
+        private static var slots: Int { 1 << 13 }
+
+        /// The value for the reason of the seat at `position` of `seats`, whose evidence is
+        /// `lastActive`; `make` makes it from the reason, once per key. Nil for a reason without
+        /// a key (see `reasonKey`).
+        mutating func value(
+            _ seats: SeatFindings, _ position: Int, lastActive: LastActive, _ make: (String) -> Value
+        ) -> Value? {
+            guard let key = seats.reasonKey(position, lastActive: lastActive) else { return nil }
+            var mix = UInt32(bitPattern: key.days) &* 2_654_435_761 &+ UInt32(truncatingIfNeeded: key.threshold)
+            switch key.added {
+            case .on(let day): mix = mix &+ UInt32(truncatingIfNeeded: day.ordinal) &* 40_503
+            case .before(let day): mix = mix &+ UInt32(truncatingIfNeeded: day.ordinal) &* 40_503 &+ 1
+            case nil: break
+            }
+            let slot = Int(mix) & (Self.slots - 1)
+            if let entry = entries[slot], entry.key == key { return entry.value }
+            let value = make(seats[position].reason)
+            entries[slot] = (key, value)
+            return value
+        }
+    }
+
     /// The key of the reason of the seat at `position`, whose evidence is `lastActive`: seats
     /// with equal keys have equal reasons. Nil when the reason also depends on the grace
     /// period, on a protection or on the policy's scope.

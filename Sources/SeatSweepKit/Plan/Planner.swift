@@ -253,6 +253,7 @@ public struct Planner: Sendable {
             let (buffer, entries, seats, directory, hashes) = shared.value
             let paths = directory.inputs.map(\.path)
             let accounts = directory.accounts
+            var reasons = SeatFindings.ReasonCache<String>()
             for e in range {
                 let entry = entries[e]
                 let a = Int(entry.account)
@@ -266,16 +267,21 @@ public struct Planner: Sendable {
                     }
                     action.initialize(to: suspendAction(accounts[a], findingsOfAccount, paths: paths))
                 } else {
-                    // The account's fields are read in place (see `[Account].id(_:)`).
-                    let finding = seats[Int(entry.position)]
-                    let evidence = accounts.seat(a, at: finding.seat).evidence
+                    // The account's fields are read in place (see `[Account].id(_:)`), the seat's
+                    // from its verdict; a reason is made once per distinct one.
+                    let position = Int(entry.position)
+                    let verdict = seats.verdicts[position]
+                    let seat = accounts.seat(a, at: Int(verdict.seat))
+                    let reason =
+                        reasons.value(seats, position, lastActive: seat.lastActive) { $0 } ?? seats[position].reason
                     action.initialize(
                         to: PlanAction(
                             id: "", kind: .removeProductAccess, accountId: accounts.id(a), email: accounts.email(a),
-                            name: accounts.name(a), product: finding.product, site: finding.site,
-                            groups: accounts[a].groups, seats: [], lastActive: Self.lastActiveText(finding.lastActive),
-                            daysInactive: finding.daysInactive, reason: finding.reason,
-                            evidence: PlanEvidence(path: paths[Int(evidence.input)], line: Int(evidence.line)),
+                            name: accounts.name(a), product: seat.product, site: seat.site,
+                            groups: accounts[a].groups, seats: [], lastActive: Self.lastActiveText(seat.lastActive),
+                            daysInactive: verdict.days == Int32.min ? nil : Int(verdict.days), reason: reason,
+                            evidence: PlanEvidence(
+                                path: paths[Int(seat.evidence.input)], line: Int(seat.evidence.line)),
                             decision: .pending, decidedBy: nil, decidedAt: nil))
                 }
                 hashes[Int(entry.place)] = idHash(action)

@@ -689,13 +689,10 @@ extension ReportDocument {
             @exclusivity(unchecked) private var evidence = SourceRef(input: -1, line: 0)
             /// Per (product, site) group of the verdicts: its product and site cells, made once.
             @exclusivity(unchecked) private var groupCells: [(product: ReportCell, site: ReportCell)?] = []
-            @exclusivity(unchecked) private var reasons = [(key: SeatFindings.ReasonKey, cell: ReportCell)?](
-                repeating: nil, count: SeatRows.reasonSlots)
+            @exclusivity(unchecked) private var reasons = SeatFindings.ReasonCache<ReportCell>()
             /// The row handed out last. Readers let go of a row before asking for the next, so
             /// the next is written over it in place (a caller that keeps it gets a copy instead).
             @exclusivity(unchecked) private var cells = [ReportCell](repeating: .empty, count: 14)
-
-            static let reasonSlots = 1 << 13
 
             init(_ context: Context) {
                 self.context = context
@@ -717,21 +714,9 @@ extension ReportDocument {
             }
 
             private func reason(_ i: Int, _ seat: Seat) -> ReportCell {
-                guard let key = seats.reasonKey(i, lastActive: seat.lastActive) else {
-                    return .text(context.personal(seats[i].reason, account))
-                }
-                var mix = UInt32(bitPattern: key.days) &* 2_654_435_761 &+ UInt32(truncatingIfNeeded: key.threshold)
-                switch key.added {
-                case .on(let day): mix = mix &+ UInt32(truncatingIfNeeded: day.ordinal) &* 40_503
-                case .before(let day): mix = mix &+ UInt32(truncatingIfNeeded: day.ordinal) &* 40_503 &+ 1
-                case nil: break
-                }
-                let slot = Int(mix) & (Self.reasonSlots - 1)
-                if let entry = reasons[slot], entry.key == key { return entry.cell }
-                // Such a reason is only our words, dates and numbers: no e-mail to redact.
-                let cell = ReportCell.text(ReportText.clean(seats[i].reason))
-                reasons[slot] = (key, cell)
-                return cell
+                // A reason with a key is only our words, dates and numbers: no e-mail to redact.
+                reasons.value(seats, i, lastActive: seat.lastActive) { .text(ReportText.clean($0)) }
+                    ?? .text(context.personal(seats[i].reason, account))
             }
 
             func row(_ i: Int) -> [ReportCell] {
