@@ -136,9 +136,7 @@ public enum PlanCodec {
         var line = ByteBuffer(capacity: 1024)
         try plan.actions.withUnsafeBufferPointer { actions in
             for i in actions.indices {
-                line.removeAll()
-                write(actions.baseAddress! + i, to: &line, canonical: canonical)
-                w.rawValue { out in line.withUnsafeBytes { out.append(contentsOf: $0) } }
+                write(actions.baseAddress! + i, to: &w, canonical: canonical, line: &line)
                 if w.bytes.count >= 1 << 20 { try w.drain(into: sink) }
             }
         }
@@ -242,7 +240,15 @@ public enum PlanCodec {
     /// One action as the plan file writes it (`canonical` leaves out the review fields).
     static func write(_ action: PlanAction, to w: inout JSONWriter, canonical: Bool) {
         var line = ByteBuffer(capacity: 1024)
-        withUnsafePointer(to: action) { write($0, to: &line, canonical: canonical) }
+        withUnsafePointer(to: action) { write($0, to: &w, canonical: canonical, line: &line) }
+    }
+
+    /// One action into `w`, written first into `line` (scratch space, reused from one to the next).
+    private static func write(
+        _ action: UnsafePointer<PlanAction>, to w: inout JSONWriter, canonical: Bool, line: inout ByteBuffer
+    ) {
+        line.removeAll()
+        write(action, to: &line, canonical: canonical)
         w.rawValue { out in line.withUnsafeBytes { out.append(contentsOf: $0) } }
     }
 
