@@ -307,8 +307,7 @@ struct AuditCommand: AsyncParsableCommand {
             }
         case .html:
             let bytes = try HTMLReportRenderer.render(document, options: html)
-            return try OutputBatch.stage("report.html", in: directory) { sink in try bytes.withUnsafeBufferPointer(sink)
-            }
+            return try OutputBatch.stage("report.html", in: directory) { try bytes.withUnsafeBufferPointer($0) }
         case .xlsx:
             let spool = try FileSpool(directory: directory)
             return try OutputBatch.stage("report.xlsx", in: directory) { sink in
