@@ -72,7 +72,7 @@ public struct Planner: Sendable {
             }
             count = entries.count
         }
-        Self.assignIds(&actions, hashes: hashes)
+        Self.lengthenCollidingIds(&actions, hashes: hashes)
         var links = PlanLinks(
             account: [Int32](repeating: -1, count: entries.count), finding: [Int32](repeating: -1, count: entries.count)
         )
@@ -284,7 +284,9 @@ public struct Planner: Sendable {
                                 path: paths[Int(seat.evidence.input)], line: Int(seat.evidence.line)),
                             decision: .pending, decidedBy: nil, decidedAt: nil))
                 }
-                hashes[Int(entry.place)] = idHash(action)
+                let hash = idHash(action)
+                hashes[Int(entry.place)] = hash
+                action.pointee.id = shortId(hash)
             }
         }
         if !parallel {
@@ -321,13 +323,14 @@ public struct Planner: Sendable {
         return nil
     }
 
-    /// Ids are the first 12 hex digits of a 64-bit FNV-1a hash of kind|account|product|site,
+    /// Ids are the first 12 hex digits of a 64-bit hash of kind|account|product|site,
     /// lengthened on collision: stable from one audit to the next for the same change.
     static func assignIds(_ actions: inout [PlanAction]) {
         let hashes = actions.withUnsafeBufferPointer { actions in
             (0..<actions.count).map { idHash(actions.baseAddress! + $0) }
         }
-        assignIds(&actions, hashes: hashes)
+        for i in actions.indices { actions[i].id = shortId(hashes[i]) }
+        lengthenCollidingIds(&actions, hashes: hashes)
     }
 
     /// The 64-bit hash of `kind|account|product|site` that an action's id is made from (the
@@ -360,24 +363,36 @@ public struct Planner: Sendable {
         end += 1
     }
 
-    static func assignIds(_ actions: inout [PlanAction], hashes: [UInt64]) {
-        var used = Set<UInt64>()
-        used.reserveCapacity(actions.count)
+    /// Hex digit `k` of `hash`, most significant first.
+    @inline(__always)
+    private static func hexDigit(_ hash: UInt64, _ k: Int) -> UInt8 {
+        let nibble = UInt8((hash >> (60 - 4 * UInt64(k))) & 0xF)
+        return nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+
+    /// The first 12 hex digits (48 bits) of `hash`: an action's id unless another action
+    /// earlier in the plan has the same 12.
+    static func shortId(_ hash: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 12) { out in
+            for k in 0..<12 { out[k] = hexDigit(hash, k) }
+            return 12
+        }
+    }
+
+    /// Gives each action whose 12-digit id an earlier action already has 14 digits, then 16,
+    /// then 16 and a counter, until it is unique. `actions` hold their `shortId`s, made on the
+    /// build threads: this serial pass only looks the prefixes up.
+    static func lengthenCollidingIds(_ actions: inout [PlanAction], hashes: [UInt64]) {
+        var used = IdIndex()
+        used.reserve(actions.count)
         var long = Set<String>()
-        let digits = Array("0123456789abcdef".utf8)
         for i in actions.indices {
-            let hash = hashes[i]
-            /// Hex digit `k` of the hash, most significant first.
-            func digit(_ k: Int) -> UInt8 { digits[Int((hash >> (60 - 4 * UInt64(k))) & 0xF)] }
-            // 12 hex digits (48 bits) unless that prefix is taken: then 14, 16, and a counter.
-            if used.insert(hash >> 16).inserted {
-                actions[i].id = String(unsafeUninitializedCapacity: 12) { out in
-                    for k in 0..<12 { out[k] = digit(k) }
-                    return 12
-                }
+            let prefix = hashes[i] >> 16
+            guard used.find(hashes[i], equals: { hashes[$0] >> 16 == prefix }) != nil else {
+                used.insert(hashes[i], position: i)
                 continue
             }
-            let hex = (0..<16).map(digit)
+            let hex = (0..<16).map { hexDigit(hashes[i], $0) }
             var length = 14
             var id = String(decoding: hex[0..<length], as: UTF8.self)
             while !long.insert(id).inserted {
