@@ -16,7 +16,9 @@ public final class AccountStorage: @unchecked Sendable {
     // @unchecked: appended to only by the one ingest task that owns it; other threads read it
     // only after that task has finished (ForkJoin joins before anything else reads). For the
     // same reason the per-access exclusivity check is off: it cost more than the appends.
-    @exclusivity(unchecked) private(set) var text: [UInt8] = []
+    // Text is appended a field at a time: a `ByteBuffer` append is a bounds check and a copy,
+    // without `Array.append(contentsOf:)`'s bookkeeping (3% of a 1M-account audit's time).
+    @exclusivity(unchecked) private var text = ByteBuffer(capacity: 64)
     @exclusivity(unchecked) private(set) var seats: [Seat] = []
 
     public init() {}
@@ -30,7 +32,7 @@ public final class AccountStorage: @unchecked Sendable {
     func append(_ bytes: UnsafeBufferPointer<UInt8>) -> TextRef {
         guard !bytes.isEmpty else { return .empty }
         let ref = TextRef(offset: UInt32(text.count), length: UInt32(bytes.count))
-        text.append(contentsOf: bytes)
+        text.append(bytes)
         return ref
     }
 
@@ -40,14 +42,12 @@ public final class AccountStorage: @unchecked Sendable {
 
     func string(_ ref: TextRef) -> String {
         guard ref.length > 0 else { return "" }
-        return text.withUnsafeBufferPointer { buffer in
-            String(decoding: buffer[Int(ref.offset)..<Int(ref.offset + ref.length)], as: UTF8.self)
-        }
+        return withBytes(ref) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Calls `body` with the bytes of `ref`.
     func withBytes<R>(_ ref: TextRef, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        text.withUnsafeBufferPointer { buffer in
+        text.withUnsafeBytes { buffer in
             body(UnsafeBufferPointer(rebasing: buffer[Int(ref.offset)..<Int(ref.offset + ref.length)]))
         }
     }

@@ -18,6 +18,11 @@ struct ByteBuffer: ~Copyable {
         if count + extra > capacity { grow(extra) }
     }
 
+    /// Makes room for `total` bytes in all.
+    mutating func reserveCapacity(_ total: Int) {
+        if total > capacity { grow(total - count) }
+    }
+
     @inline(never) private mutating func grow(_ extra: Int) {
         var grown = capacity * 2
         while grown < count + extra { grown *= 2 }
