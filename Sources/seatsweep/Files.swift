@@ -27,8 +27,9 @@ enum Files {
         }
     }
 
-    /// Maps the whole file read-only, asking the kernel to fault it in at once (one bulk
-    /// read-ahead instead of a page fault per 4 KiB as the parser walks it).
+    /// Maps the whole file read-only, asking the kernel to start reading it in at once. Pages
+    /// are mapped as the validating threads first touch them (16 at a fault), on both cores:
+    /// `MAP_POPULATE` mapped them all up front, on one (20 ms for 200 MB already cached).
     private static func map(_ path: String) -> Data? {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
@@ -36,12 +37,8 @@ enum Files {
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
         let size = Int(info.st_size)
-        #if os(Linux)
-            let flags = MAP_PRIVATE | MAP_POPULATE
-        #else
-            let flags = MAP_PRIVATE
-        #endif
-        guard let base = mmap(nil, size, PROT_READ, flags, fd, 0), base != MAP_FAILED else { return nil }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else { return nil }
+        _ = madvise(base, size, Int32(MADV_WILLNEED))
         return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
     }
 
