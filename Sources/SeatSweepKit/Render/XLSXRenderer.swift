@@ -381,9 +381,14 @@ public enum XLSXRenderer {
         w.start("sheetData")
     }
 
-    /// One row. Cells are written as fixed markup around their values (`<c r="C2" t="inlineStr">
-    /// <is><t>` text `</t></is></c>`): the same bytes the element calls would give, at a fraction
-    /// of their cost for sheets of a million rows. Text still goes through `XMLStreamWriter.text`.
+    /// One row. Cells are written as fixed markup around their values (`<c t="inlineStr"><is><t>`
+    /// text `</t></is></c>`): the same bytes the element calls would give, at a fraction of
+    /// their cost for sheets of a million rows. Text still goes through `XMLStreamWriter.text`.
+    ///
+    /// A cell names its place (`r="C2"`) only after a gap: `r` is optional in SpreadsheetML, and a
+    /// reader places a cell without it just after the one before (the first of a row in column A),
+    /// as Excel, LibreOffice and openpyxl do. The row keeps its `r`. Left out, the references were
+    /// 16% of a large sheet's XML and 40% of its compressed size.
     private static func row(_ w: XMLStreamWriter, number: Int, cells: RowCells, bold: Bool, letters: [String]) {
         // The row number's digits are made once for the row and every cell reference in it.
         DecimalDigits.with(number) { digits in
@@ -404,47 +409,52 @@ public enum XLSXRenderer {
             return
         }
         w.raw("\">")
+        // The column a cell without a reference is read at.
+        var next = 0
         for i in 0..<count {
-            switch cells[i] {
-            case .empty:
-                continue
-            case .text(let text):
+            if case .empty = cells[i] { continue }
+            if i == next {
+                w.raw("<c")
+            } else {
                 w.raw("<c r=\"")
                 w.raw(token: letters[i])
                 w.raw(digits: digits)
+                w.raw("\"")
+            }
+            next = i + 1
+            switch cells[i] {
+            case .empty:
+                break
+            case .text(let text):
                 SpreadsheetCells.withCellText(text) { value, plain in
                     switch (bold, SpreadsheetCells.needsPreserve(value)) {
-                    case (false, false): w.raw(#"" t="inlineStr"><is><t>"#)
-                    case (false, true): w.raw(#"" t="inlineStr"><is><t xml:space="preserve">"#)
-                    case (true, false): w.raw(#"" s="1" t="inlineStr"><is><t>"#)
-                    case (true, true): w.raw(#"" s="1" t="inlineStr"><is><t xml:space="preserve">"#)
+                    case (false, false): w.raw(#" t="inlineStr"><is><t>"#)
+                    case (false, true): w.raw(#" t="inlineStr"><is><t xml:space="preserve">"#)
+                    case (true, false): w.raw(#" s="1" t="inlineStr"><is><t>"#)
+                    case (true, true): w.raw(#" s="1" t="inlineStr"><is><t xml:space="preserve">"#)
                     }
                     w.text(value, plain: plain)
                 }
                 w.raw("</t></is></c>")
             case .integer(let value):
-                numberCell(w, letters[i], digits, .integer) { w.raw(number: value) }
+                numberCell(w, .integer) { w.raw(number: value) }
             case .date(let day):
-                numberCell(w, letters[i], digits, .date) { w.raw(number: SpreadsheetCells.excelSerial(day)) }
+                numberCell(w, .date) { w.raw(number: SpreadsheetCells.excelSerial(day)) }
             case .money(let amount):
-                numberCell(w, letters[i], digits, .money) { w.raw(token: ReportFormat.decimalLiteral(amount)) }
+                numberCell(w, .money) { w.raw(token: ReportFormat.decimalLiteral(amount)) }
             }
         }
         w.raw("</row>")
         w.newline()
     }
 
-    private static func numberCell(
-        _ w: XMLStreamWriter, _ column: String, _ row: UnsafeBufferPointer<UInt8>, _ style: Style, value: () -> Void
-    ) {
-        w.raw("<c r=\"")
-        w.raw(token: column)
-        w.raw(digits: row)
+    /// The rest of a number cell, after `<c` and its reference.
+    private static func numberCell(_ w: XMLStreamWriter, _ style: Style, value: () -> Void) {
         switch style {
-        case .date: w.raw("\" s=\"2\"><v>")
-        case .money: w.raw("\" s=\"3\"><v>")
-        case .integer: w.raw("\" s=\"4\"><v>")
-        case .normal, .bold: w.raw("\"><v>")
+        case .date: w.raw(#" s="2"><v>"#)
+        case .money: w.raw(#" s="3"><v>"#)
+        case .integer: w.raw(#" s="4"><v>"#)
+        case .normal, .bold: w.raw("><v>")
         }
         value()
         w.raw("</v></c>")

@@ -144,16 +144,45 @@ import ZIPFoundation
     @Test func cellsAreTyped() throws {
         let entries = try ReportFixtures.xlsxEntries(ReportDocument(try ReportFixtures.pricedSample()))
         let summary = ReportFixtures.string(try #require(entries["xl/worksheets/sheet1.xml"]))
-        #expect(summary.contains(#"<c r="B2" s="2"><v>46327</v></c>"#))  // 2026-11-01 as a date
-        #expect(summary.contains(#"<c r="B13" s="3"><v>51.44</v></c>"#))  // monthly savings, money
+        // 2026-11-01 as a date in B2, right after its label in A2.
+        #expect(
+            summary.contains(#"<row r="2"><c t="inlineStr"><is><t>Audit date</t></is></c><c s="2"><v>46327</v></c>"#))
+        #expect(summary.contains(#"<c s="3"><v>51.44</v></c>"#))  // monthly savings, money
         let styles = ReportFixtures.string(try #require(entries["xl/styles.xml"]))
         #expect(styles.contains(##"formatCode="#,##0.00\ &quot;EUR&quot;""##))
         let candidates = ReportFixtures.string(try #require(entries["xl/worksheets/sheet2.xml"]))
-        #expect(candidates.contains(#"<c r="A1" s="1" t="inlineStr"><is><t>id</t></is></c>"#))
-        #expect(candidates.contains(#"<c r="B1" s="1" t="inlineStr"><is><t>Decision</t></is></c>"#))
+        #expect(
+            candidates.contains(
+                #"<row r="1"><c s="1" t="inlineStr"><is><t>id</t></is></c><c s="1" t="inlineStr"><is><t>Decision</t></is></c>"#
+            ))
         #expect(candidates.contains(#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#))
         #expect(candidates.contains(#"<autoFilter ref="A1:M9"/>"#))
-        #expect(candidates.contains(#"<c r="I2" s="4"><v>183</v></c>"#))
+        // Last active (H) as a date, then days inactive (I) as a number.
+        #expect(candidates.contains(#"<c s="2"><v>46144</v></c><c s="4"><v>183</v></c>"#))
+    }
+
+    /// A cell names its column only after a gap: after the empty Decision column (B), and for a
+    /// never-used seat after the empty Days inactive column (I). The others follow the one before,
+    /// as `r` may be left out in SpreadsheetML.
+    @Test func cellsAfterAGapNameTheirColumn() throws {
+        let entries = try ReportFixtures.xlsxEntries(ReportDocument(try ReportFixtures.pricedSample()))
+        let candidates = ReportFixtures.string(try #require(entries["xl/worksheets/sheet2.xml"]))
+        let rows = Array(candidates.components(separatedBy: "<row ").dropFirst(2))
+        #expect(rows.count == 8)
+        var afterDays = 0
+        for (i, row) in rows.enumerated() {
+            let n = i + 2
+            let references = row.components(separatedBy: #"<c r=""#).dropFirst().map {
+                String($0.prefix { $0 != "\"" })
+            }
+            #expect(row.hasPrefix(#"r="\#(n)"><c t="inlineStr">"#), "row \(n) starts in column A")
+            #expect(references.first == "C\(n)" && references.dropFirst().allSatisfy { $0 == "J\(n)" }, "\(references)")
+            if references.contains("J\(n)") {
+                afterDays += 1
+                #expect(row.contains(#"<t>never</t></is></c><c r="J\#(n)""#), "row \(n)")
+            }
+        }
+        #expect(afterDays > 0)
     }
 
     @Test func longTablesContinueOnNumberedSheets() throws {
