@@ -22,10 +22,12 @@ public struct AccountCollector: Sendable {
     /// How many records `add(batch:)` is best given: enough for the memory loads to overlap.
     static let batchSize = 32
 
-    /// Reserves room for about `count` accounts.
-    public mutating func reserve(_ count: Int) {
+    /// Reserves room for about `count` accounts, and for `indexing` of them in the id index
+    /// (all unless said: a part of a file indexes only its own, though it makes room for the
+    /// accounts of the parts that will be appended to it).
+    public mutating func reserve(_ count: Int, indexing: Int? = nil) {
         accounts.reserveCapacity(count)
-        index.reserve(count)
+        index.reserve(indexing ?? count)
     }
 
     /// How many accounts were collected.

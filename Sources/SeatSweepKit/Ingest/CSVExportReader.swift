@@ -258,8 +258,9 @@ struct CSVExportReader {
             if part.rows == 1 {
                 // Estimate the row count from the first row's length.
                 let rowLength = max(16, parser.offset - parser.recordStart)
-                let rows = (reserveFor ?? (min(stopAt ?? end, end) - start)) / rowLength * 11 / 10 + 16
-                part.collector.reserve(rows)
+                let ownRows = (min(stopAt ?? end, end) - start) / rowLength * 11 / 10 + 16
+                let rows = reserveFor.map { $0 / rowLength * 11 / 10 + 16 } ?? ownRows
+                part.collector.reserve(rows, indexing: ownRows)
                 storage.reserve(
                     accounts: rows, textPerAccount: rowLength / 2 + 8,
                     seatsPerAccount: (plan.seatKeys.count + 1) / 2)
