@@ -610,13 +610,17 @@ extension ReportDocument {
             private func fill(_ action: UnsafePointer<PlanAction>, _ i: Int) {
                 let a = Int(context.accountOfAction[i])
                 let f = Int(context.findingOfAction[i])
-                // A day of use is in the action (as the seat has it); only other evidence needs the
-                // seat, which in plan order is a cache miss away.
+                // A day of use is in the action (as the seat has it), and the verdict says whether
+                // the seat was never used; only other evidence needs the seat, which in plan order
+                // is a cache miss away.
                 if let text = action.pointee.lastActive, let day = Day(iso: text) {
                     cells[7] = .date(day)
                 } else if f >= 0, a >= 0 {
-                    let seat = Int(context.findings.seats.verdicts[f].seat)
-                    cells[7] = Context.lastActiveCell(context.directory.accounts.seat(a, at: seat).lastActive)
+                    let verdict = context.findings.seats.verdicts[f]
+                    cells[7] =
+                        verdict.flags & SeatFindings.Verdict.neverAccessed != 0
+                        ? Context.lastActiveCell(.never)
+                        : Context.lastActiveCell(context.directory.accounts.seat(a, at: Int(verdict.seat)).lastActive)
                 } else if action.pointee.daysInactive == nil, action.pointee.seats.allSatisfy({ $0.lastActive == nil })
                 {
                     cells[7] = .text("never")
