@@ -123,7 +123,14 @@ final class RowSource: @unchecked Sendable {
 final class BlockReader {
     private let source: RowSource
     private let read: (Int) -> [ReportCell]
+    /// The block being read: held here until the reader moves on.
     private var block: CellBlock?
+    /// The same block, and its rows, for reading a row without retaining the block: every
+    /// reader of a table (up to five threads) reads the same block, and a retain and release
+    /// per row had them all contend for its reference count. Safe because `block` holds it, and
+    /// `body` never asks this reader for another row.
+    private var current: Unmanaged<CellBlock>?
+    private var currentRows: Range<Int> = 0..<0
     private var blockNumber = -1
     private var rowsRead = 0
 
@@ -136,19 +143,19 @@ final class BlockReader {
 
     private func letGo() {
         if block != nil { source.release(blockNumber, rows: rowsRead) }
-        block = nil
+        (block, current, currentRows) = (nil, nil, 0..<0)
     }
 
     /// Calls `body` with table row `index`.
     func withRow<R>(_ index: Int, _ body: (RowCells) -> R) -> R {
-        if let block, block.rows.contains(index) {
+        if currentRows.contains(index), let current {
             rowsRead += 1
-            return block.withRow(index, body)
+            return current._withUnsafeGuaranteedRef { $0.withRow(index, body) }
         }
         letGo()
         let k = index / RowSource.blockRows
         let made = source.acquire(k) { CellBlock(rows: source.rows(ofBlock: k), read: read) }
-        (block, blockNumber, rowsRead) = (made, k, 1)
+        (block, current, currentRows, blockNumber, rowsRead) = (made, Unmanaged.passUnretained(made), made.rows, k, 1)
         return made.withRow(index, body)
     }
 }
