@@ -251,7 +251,9 @@ public struct Planner: Sendable {
         let half = entries.count / 2
         let job: @Sendable (Range<Int>) -> Void = { range in
             let (buffer, entries, seats, directory, hashes) = shared.value
-            let paths = directory.inputs.map(\.path)
+            // Each thread gives its actions its own copy of the paths: every action retains one,
+            // and the two threads retaining one string had to pass its cache line back and forth.
+            let paths = directory.inputs.map { String(decoding: Array($0.path.utf8), as: UTF8.self) }
             let accounts = directory.accounts
             var reasons = SeatFindings.ReasonCache<String>()
             for e in range {
