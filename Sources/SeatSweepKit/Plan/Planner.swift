@@ -251,9 +251,11 @@ public struct Planner: Sendable {
         let half = entries.count / 2
         let job: @Sendable (Range<Int>) -> Void = { range in
             let (buffer, entries, seats, directory, hashes) = shared.value
-            // Each thread gives its actions its own copy of the paths: every action retains one,
-            // and the two threads retaining one string had to pass its cache line back and forth.
-            let paths = directory.inputs.map { String(decoding: Array($0.path.utf8), as: UTF8.self) }
+            // Each thread gives its actions its own copies of the paths and the product and site
+            // names: every action retains them, and two threads retaining one string had to pass
+            // its cache line back and forth.
+            let paths = directory.inputs.map { ownCopy($0.path) }
+            var names: [(product: String, site: String)?] = []
             let accounts = directory.accounts
             var reasons = SeatFindings.ReasonCache<String>()
             for e in range {
@@ -276,10 +278,14 @@ public struct Planner: Sendable {
                     let seat = accounts.seat(a, at: Int(verdict.seat))
                     let reason =
                         reasons.value(seats, position, lastActive: seat.lastActive) { $0 } ?? seats[position].reason
+                    let k = Int(seat.key.index)
+                    if k >= names.count { names += repeatElement(nil, count: k + 1 - names.count) }
+                    if names[k] == nil { names[k] = (ownCopy(seat.product), ownCopy(seat.site)) }
+                    let (product, site) = names[k]!
                     action.initialize(
                         to: PlanAction(
                             id: "", kind: .removeProductAccess, accountId: accounts.id(a), email: accounts.email(a),
-                            name: accounts.name(a), product: seat.product, site: seat.site,
+                            name: accounts.name(a), product: product, site: site,
                             groups: accounts[a].groups, seats: [], lastActive: Self.lastActiveText(seat.lastActive),
                             daysInactive: verdict.days == Int32.min ? nil : Int(verdict.days), reason: reason,
                             evidence: PlanEvidence(
@@ -296,6 +302,11 @@ public struct Planner: Sendable {
         } else {
             ForkJoin.run([{ job(0..<half) }, { job(half..<entries.count) }])
         }
+    }
+
+    /// A string with storage of its own (a copy of a long one is otherwise the same object).
+    private static func ownCopy(_ string: String) -> String {
+        String(decoding: Array(string.utf8), as: UTF8.self)
     }
 
     private static func suspendAction(_ account: Account, _ findings: [SeatFinding], paths: [String]) -> PlanAction {
