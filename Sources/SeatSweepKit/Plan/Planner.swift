@@ -170,20 +170,27 @@ public struct Planner: Sendable {
     }
 
     /// The entries' indices in plan order: by group rank, then account id. Large plans are
-    /// sorted in two halves on two threads and the halves merged.
+    /// sorted in two halves on two threads and the halves merged. Small keys are sorted by
+    /// value: sorting the indices made every comparison fetch two entries from wherever they were.
     private static func planOrder(_ entries: [Entry], directory: Directory, parallel: Bool) -> [Int] {
-        @Sendable func precedes(_ x: Int, _ y: Int) -> Bool {
-            let (a, b) = (entries[x], entries[y])
+        struct Key {
+            var rank: Int32
+            var entry: Int32
+            var id: Entry.IdKey
+        }
+        @Sendable func key(_ e: Int) -> Key { Key(rank: entries[e].rank, entry: Int32(e), id: entries[e].idKey) }
+        @Sendable func precedes(_ a: Key, _ b: Key) -> Bool {
             if a.rank != b.rank { return a.rank < b.rank }
-            if a.idKey != b.idKey { return a.idKey < b.idKey }
-            return directory.accounts[Int(a.account)].withIDBytes { p in
-                directory.accounts[Int(b.account)].withIDBytes { q in p.lexicographicallyPrecedes(q) }
+            if a.id != b.id { return a.id < b.id }
+            let (x, y) = (Int(entries[Int(a.entry)].account), Int(entries[Int(b.entry)].account))
+            return directory.accounts[x].withIDBytes { p in
+                directory.accounts[y].withIDBytes { q in p.lexicographicallyPrecedes(q) }
             }
         }
-        guard parallel else { return entries.indices.sorted(by: precedes) }
+        guard parallel else { return entries.indices.map(key).sorted(by: precedes).map { Int($0.entry) } }
         let half = entries.count / 2
-        let second = BackgroundTask { (half..<entries.count).sorted(by: precedes) }
-        let first = (0..<half).sorted(by: precedes)
+        let second = BackgroundTask { (half..<entries.count).map(key).sorted(by: precedes) }
+        let first = (0..<half).map(key).sorted(by: precedes)
         let tail = second.wait()
         var order: [Int] = []
         order.reserveCapacity(entries.count)
@@ -191,15 +198,15 @@ public struct Planner: Sendable {
         while i < first.count, j < tail.count {
             // Ties keep the first half first, as one stable sort would.
             if precedes(tail[j], first[i]) {
-                order.append(tail[j])
+                order.append(Int(tail[j].entry))
                 j += 1
             } else {
-                order.append(first[i])
+                order.append(Int(first[i].entry))
                 i += 1
             }
         }
-        order += first[i...]
-        order += tail[j...]
+        order += first[i...].map { Int($0.entry) }
+        order += tail[j...].map { Int($0.entry) }
         return order
     }
 
