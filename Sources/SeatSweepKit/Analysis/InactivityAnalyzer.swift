@@ -118,13 +118,18 @@ public struct InactivityAnalyzer: Sendable {
         part.verdicts.reserveCapacity(reserve * 3)
         part.protectionIndex = [Int32](repeating: -1, count: range.count)
         for a in range where accounts[a].seatCount > 0 {
-            let reasons = accounts.withUnsafeBufferPointer { protections($0[a]) }
+            // Read in place: an account passed by value (or a getter called on it) is copied first,
+            // retaining each of its references.
+            let reasons = accounts.withUnsafeBufferPointer { protections(of: $0.baseAddress! + a) }
             if !reasons.isEmpty {
                 part.protected.append(ProtectedAccount(account: a, reasons: reasons))
                 part.protectionIndex[a - range.lowerBound] = Int32(part.protectionTexts.count)
                 part.protectionTexts.append(reasons[0])
             }
-            let (billable, grace) = accounts.withUnsafeBufferPointer { ($0[a].isBillable, inGrace($0[a])) }
+            let (billable, grace) = accounts.withUnsafeBufferPointer { buffer in
+                let account = buffer.baseAddress! + a
+                return (account.isBillable, inGrace(joined: account.pointee.addedToOrg))
+            }
             guard billable else { continue }
             let isProtected = !reasons.isEmpty
             let seatRange = Int(accounts[a].seatRange.lowerBound)..<Int(accounts[a].seatRange.upperBound)
@@ -167,8 +172,10 @@ public struct InactivityAnalyzer: Sendable {
     public func isBillable(_ account: Account) -> Bool { account.isBillable }
 
     /// Whether the account joined fewer than `graceDays` days before the audit date.
-    public func inGrace(_ account: Account) -> Bool {
-        guard case .on(let added) = account.addedToOrg else { return false }
+    public func inGrace(_ account: Account) -> Bool { inGrace(joined: account.addedToOrg) }
+
+    private func inGrace(joined: AddedDate?) -> Bool {
+        guard case .on(let added) = joined else { return false }
         return asOf - added < policy.graceDays
     }
 
@@ -184,27 +191,34 @@ public struct InactivityAnalyzer: Sendable {
 
     /// Every reason the account may never be in a plan, most important first.
     public func protections(_ account: Account) -> [String] {
+        withUnsafePointer(to: account) { protections(of: $0) }
+    }
+
+    private func protections(of account: UnsafePointer<Account>) -> [String] {
         var reasons: [String] = []
-        if account.isOrgAdmin { reasons.append("org admin") }
-        for role in account.adminRoles { reasons.append("admin role: \(role)") }
-        if account.accountType == .app || account.hasAppEmail { reasons.append("app or bot account") }
-        for group in account.groups where Self.isAdminGroup(group) {
+        if account.pointee.isOrgAdmin { reasons.append("org admin") }
+        for role in account.pointee.adminRoles { reasons.append("admin role: \(role)") }
+        if account.pointee.accountType == .app || account.hasAppEmail { reasons.append("app or bot account") }
+        for group in account.pointee.groups where Self.isAdminGroup(group) {
             reasons.append("member of admin group '\(group)'")
         }
-        if !policy.protectAccountIds.isEmpty, let pattern = Glob.firstMatch(policy.protectAccountIds, account.id) {
+        if !policy.protectAccountIds.isEmpty,
+            let pattern = Glob.firstMatch(policy.protectAccountIds, account.pointee.id)
+        {
             reasons.append("account id matches policy protect.accountIds '\(pattern)'")
         }
-        if account.emailText.length > 0, !policy.protectEmails.isEmpty || !policy.protectDomains.isEmpty {
-            if let pattern = Glob.firstMatch(policy.protectEmails, account.email) {
+        if account.pointee.emailText.length > 0, !policy.protectEmails.isEmpty || !policy.protectDomains.isEmpty {
+            let email = account.pointee.email
+            if let pattern = Glob.firstMatch(policy.protectEmails, email) {
                 reasons.append("email matches policy protect.emails '\(pattern)'")
             }
-            let domain = account.email.split(separator: "@").last.map(String.init) ?? ""
+            let domain = email.split(separator: "@").last.map(String.init) ?? ""
             if !domain.isEmpty, let pattern = Glob.firstMatch(policy.protectDomains, domain) {
                 reasons.append("email domain matches policy protect.domains '\(pattern)'")
             }
         }
         if !policy.protectGroups.isEmpty {
-            for group in account.groups {
+            for group in account.pointee.groups {
                 if let pattern = Glob.firstMatch(policy.protectGroups, group) {
                     reasons.append("member of group '\(group)' (policy protect.groups '\(pattern)')")
                 }
@@ -234,14 +248,10 @@ public struct InactivityAnalyzer: Sendable {
 
 extension Account {
     /// Active accounts of people hold billable seats; apps and JSM customers are not billed.
-    public var isBillable: Bool {
-        status == .active && accountType != .app && accountType != .customer && !hasAppEmail
-    }
+    public var isBillable: Bool { withUnsafePointer(to: self) { $0.isBillable } }
 
     /// Whether the e-mail is an app's (`…@connect.atlassian.com`), read from storage without a `String`.
-    var hasAppEmail: Bool {
-        storage.withBytes(emailText) { Self.isAppEmail(bytes: $0) }
-    }
+    var hasAppEmail: Bool { withUnsafePointer(to: self) { $0.hasAppEmail } }
 
     static func isAppEmail(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let suffix: StaticString = "@connect.atlassian.com"
@@ -268,5 +278,17 @@ extension SeatGroupCounts {
         neverAccessed += other.neverAccessed
         protected += other.protected
         candidates += other.candidates
+    }
+}
+
+/// An account's checks read through a pointer, field by field: a getter called on an account
+/// in an array copies the whole account first.
+extension UnsafePointer<Account> {
+    var isBillable: Bool {
+        pointee.status == .active && pointee.accountType != .app && pointee.accountType != .customer && !hasAppEmail
+    }
+
+    var hasAppEmail: Bool {
+        pointee.storage.withBytes(pointee.emailText) { Account.isAppEmail(bytes: $0) }
     }
 }
