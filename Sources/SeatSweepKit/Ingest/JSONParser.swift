@@ -79,23 +79,6 @@ public struct JSONParser {
         self.lineStart = range.lowerBound
     }
 
-    /// Every top-level value in the text: one for a JSON document, several for NDJSON.
-    public mutating func parseAll() throws(SeatSweepError) -> [JSONValue] {
-        var values: [JSONValue] = []
-        skipWhitespace()
-        while i < end {
-            values.append(try parseValue())
-            skipWhitespace()
-            if i < end, bytes[i] == UInt8(ascii: ",") {
-                throw error(
-                    "unexpected ',' after a complete JSON value", hint: "NDJSON holds one value per line without commas"
-                )
-            }
-        }
-        if values.isEmpty { throw error("the file holds no JSON value", hint: "pass a JSON API dump or a CSV export") }
-        return values
-    }
-
     /// Calls `body` with every top-level value as it is read, and with a top-level array's
     /// items one by one instead of the array: an API dump is an array of pages, and no page then
     /// outlives its visit (the whole tree of a large dump took several times the file's size).
