@@ -60,7 +60,8 @@ public struct Audit: Sendable {
         var ingestor = Ingestor(dateOrder: options.dateOrder, parallelism: options.parallelism)
         ingestor.progress = options.progress
         if let ended = options.stageEnded { ingestor.phaseEnded = { phase in ended("  " + phase) } }
-        let directory = try ingestor.run(files, diagnostics: &diagnostics)
+        // The inputs' hash is waited for only by the planner, which records it.
+        var (directory, hashing) = try ingestor.read(files, diagnostics: &diagnostics)
         files = []
         options.stageEnded?("ingest")
         let asOf: Day
@@ -83,6 +84,8 @@ public struct Audit: Sendable {
                     "\(findings.seatsActiveAfterAsOf) seats were last active after the audit date \(asOf.iso); "
                         + "they count as active (is --as-of right?)"))
         }
+        directory.setHashes(hashing.wait())
+        options.stageEnded?("hash")
         let calculator = options.pricing.map { SavingsCalculator(pricing: $0, asOf: asOf) }
         let savings = try calculator?.run(findings)
         // The plan records what its own actions save, inside its digest.

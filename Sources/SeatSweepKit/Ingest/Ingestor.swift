@@ -34,6 +34,19 @@ public struct Ingestor: Sendable {
     }
 
     public func run(_ files: [InputFile], diagnostics: inout DiagnosticLog) throws(SeatSweepError) -> Directory {
+        var (directory, hashing) = try read(files, diagnostics: &diagnostics)
+        directory.setHashes(hashing.wait())
+        phaseEnded?("hash")
+        return directory
+    }
+
+    /// Reads the inputs as `run` does, but leaves their SHA-256 (`InputSummary.sha256`) empty
+    /// and to the task returned, for the caller to wait for when it needs them: the hash of a
+    /// large file still runs when the readers are done, and can fill the cores the next stage
+    /// leaves idle instead of holding it up.
+    func read(_ files: [InputFile], diagnostics: inout DiagnosticLog) throws(SeatSweepError) -> (
+        Directory, DeferredTask<[String]>
+    ) {
         var inputs: [InputSummary] = []
         var merged = AccountCollector()
         var patches: [APIDumpReader.EvidencePatch] = []
@@ -43,7 +56,11 @@ public struct Ingestor: Sendable {
         // leaves a core idle (a file read on one thread, or the first of two reader threads done
         // with its half while the other finishes and the halves are joined): it fills that core
         // instead of slowing the readers down.
-        let hashing = DeferredTask { files.map { Self.sha256Hex($0.data) } }
+        // The task lets go of the files once hashed: for a large export, the last reference to
+        // its mapped bytes, which are then unmapped on that thread.
+        let held = ForkJoinSlot<[InputFile]>()
+        held.value = files
+        let hashing = DeferredTask { held.take()!.map { Self.sha256Hex($0.data) } }
         for (index, file) in files.enumerated() {
             let read = try readOne(file, index: index, coreIdle: hashing.start, diagnostics: &diagnostics)
             phaseEnded?("parse")
@@ -60,11 +77,9 @@ public struct Ingestor: Sendable {
             orgId = orgId ?? read.orgId
             if let t = read.fetchedAt { fetchedAt = max(fetchedAt ?? t, t) }
         }
-        for (i, sha256) in hashing.wait().enumerated() { inputs[i].sha256 = sha256 }
-        phaseEnded?("hash")
         var accounts = merged.accounts
         Self.apply(patches, to: &accounts, diagnostics: &diagnostics)
-        return Directory(inputs: inputs, accounts: accounts, orgId: orgId, fetchedAt: fetchedAt)
+        return (Directory(inputs: inputs, accounts: accounts, orgId: orgId, fetchedAt: fetchedAt), hashing)
     }
 
     /// How one file is read.

@@ -16,6 +16,11 @@ public struct Directory: Sendable {
         self.fetchedAt = fetchedAt
     }
 
+    /// Fills in the inputs' SHA-256, in input order.
+    mutating func setHashes(_ hashes: [String]) {
+        for (i, sha256) in hashes.enumerated() { inputs[i].sha256 = sha256 }
+    }
+
     /// The path of the input a piece of evidence came from.
     public func path(of ref: SourceRef) -> String { inputs[Int(ref.input)].path }
 }
