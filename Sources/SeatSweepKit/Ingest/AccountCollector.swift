@@ -66,17 +66,18 @@ public struct AccountCollector: Sendable {
 
     /// Adds records in order, as `add` does one by one, but looks their ids up together first
     /// (see `IdIndex.warm`): for a million new ids, most of the time `add` spends is waiting
-    /// on the index's memory. `lines` are the records' lines in `path`.
+    /// on the index's memory. `hashes` are the records' id hashes and `lines` their lines in
+    /// `path`. The records are moved out of `records`, which is left all nil: copying them out
+    /// retained each one's references, and emptying the batch released them again.
     mutating func add(
-        batch records: [Account], lines: [Int], path: String, expectRepeats: Bool, diagnostics: inout DiagnosticLog,
-        describe: (SourceRef) -> String
+        batch records: inout [Account?], hashes: [UInt64], lines: [Int], path: String, expectRepeats: Bool,
+        diagnostics: inout DiagnosticLog, describe: (SourceRef) -> String
     ) {
         indexAll()
-        let hashes = records.indices.map(records.idHash)
         warmth ^= index.warm(hashes)
         for i in records.indices {
             add(
-                records[i], hash: hashes[i], at: SourceLocation(path: path, line: lines[i], column: 1),
+                records[i].take()!, hash: hashes[i], at: SourceLocation(path: path, line: lines[i], column: 1),
                 expectRepeats: expectRepeats, diagnostics: &diagnostics, describe: describe)
         }
     }

@@ -239,13 +239,15 @@ struct CSVExportReader {
         var raggedReported = false
         let expectRepeats = plan.groupName != nil
         // Records are added to the collector a batch at a time (see `AccountCollector.add(batch:)`).
-        var waiting: [Account] = []
+        var waiting: [Account?] = []
+        var waitingHashes: [UInt64] = []
         var waitingLines: [Int] = []
         func addWaiting() {
             part.collector.add(
-                batch: waiting, lines: waitingLines, path: path, expectRepeats: expectRepeats,
+                batch: &waiting, hashes: waitingHashes, lines: waitingLines, path: path, expectRepeats: expectRepeats,
                 diagnostics: &diagnostics, describe: { "line \($0.line)" })
             waiting.removeAll(keepingCapacity: true)
+            waitingHashes.removeAll(keepingCapacity: true)
             waitingLines.removeAll(keepingCapacity: true)
         }
         var reported = start
@@ -275,6 +277,7 @@ struct CSVExportReader {
                         at: SourceLocation(path: path, line: parser.recordLine, column: 1)))
             }
             guard let record = try readRow(parser, plan: plan, diagnostics: &diagnostics) else { continue }
+            waitingHashes.append(record.withIDBytes(IdIndex.hash))
             waiting.append(record)
             waitingLines.append(parser.recordLine)
             if waiting.count == AccountCollector.batchSize { addWaiting() }
