@@ -52,15 +52,16 @@ public struct Audit: Sendable {
 
     public init(options: Options) { self.options = options }
 
-    /// Runs the pipeline. The inputs are consumed: once read, their bytes (for a large export,
-    /// hundreds of megabytes of mapped file) are released before analysis and planning.
+    /// Runs the pipeline. The inputs are consumed: once read and hashed, their bytes (for a large
+    /// export, hundreds of megabytes of mapped file) are released, before planning at the latest.
     public func run(_ files: consuming [InputFile]) throws(SeatSweepError) -> Result {
         var diagnostics = DiagnosticLog()
         for warning in options.pricing?.warnings ?? [] { diagnostics.append(warning) }
         var ingestor = Ingestor(dateOrder: options.dateOrder, parallelism: options.parallelism)
         ingestor.progress = options.progress
         if let ended = options.stageEnded { ingestor.phaseEnded = { phase in ended("  " + phase) } }
-        // The inputs' hash is waited for only by the planner, which records it.
+        // The inputs' hash is waited for only before planning (the plan records it): it runs on
+        // through analysis, on the core the analyzer leaves idle.
         var (directory, hashing) = try ingestor.read(files, diagnostics: &diagnostics)
         files = []
         options.stageEnded?("ingest")
