@@ -58,9 +58,7 @@ public struct Ingestor: Sendable {
         // instead of slowing the readers down.
         // The task lets go of the files once hashed: for a large export, the last reference to
         // its mapped bytes, which are then unmapped on that thread.
-        let held = ForkJoinSlot<[InputFile]>()
-        held.value = files
-        let hashing = DeferredTask { held.take()!.map { Self.sha256Hex($0.data) } }
+        let hashing = DeferredTask { files.map { Self.sha256Hex($0.data) } }
         for (index, file) in files.enumerated() {
             let read = try readOne(file, index: index, coreIdle: hashing.start, diagnostics: &diagnostics)
             phaseEnded?("parse")

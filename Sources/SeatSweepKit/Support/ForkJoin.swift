@@ -71,12 +71,12 @@ struct ForkJoinShared<Value>: @unchecked Sendable {
 /// Work started on its own thread when some thread first calls `start()` (or run by `wait()`
 /// on the waiting thread if none did), and collected with `wait()`. For work that should fill
 /// a moment a core would otherwise idle, which only the code doing the main work can tell.
+/// The task lets go of the work (and what it captured) once the work has run.
 final class DeferredTask<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: `running` and `waited` are read and written only under `lock`.
-    private let work: @Sendable () -> Value
+    // @unchecked: `work` and `running` are read and written only under `lock`.
+    private var work: (@Sendable () -> Value)?
     private let lock = NSLock()
     private var running: BackgroundTask<Value>?
-    private var waited = false
 
     init(_ work: @escaping @Sendable () -> Value) { self.work = work }
 
@@ -84,16 +84,16 @@ final class DeferredTask<Value: Sendable>: @unchecked Sendable {
     func start() {
         lock.lock()
         defer { lock.unlock() }
-        if running == nil, !waited { running = BackgroundTask(work) }
+        if let work = work.take() { running = BackgroundTask(work) }
     }
 
-    /// The work's result: waited for if started, else computed on this thread.
+    /// The work's result: waited for if started, else computed on this thread. Called once.
     func wait() -> Value {
         lock.lock()
         let task = running
-        waited = true
+        let work = work.take()
         lock.unlock()
-        return task?.wait() ?? work()
+        return task?.wait() ?? work!()
     }
 }
 
