@@ -26,6 +26,7 @@ let package = Package(
             pkgConfig: "libisal",
             providers: [.apt(["libisal-dev"])]
         ),
+        .target(name: "CPrefetch"),
         .target(
             name: "SeatSweepKit",
             dependencies: [
@@ -35,6 +36,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 "CLibXML2",
                 "CISAL",
+                "CPrefetch",
             ]
         ),
         .target(

@@ -1,3 +1,4 @@
+import CPrefetch
 import Crypto
 import Foundation
 
@@ -87,6 +88,7 @@ public enum PlanCodec {
             actions.withUnsafeBufferPointer { buffer in
                 var m = ActionMarks()
                 for i in range {
+                    if i + 16 < range.upperBound { prefetchText(of: buffer.baseAddress! + i + 16) }
                     m.comma = i > 0 ? out.count : -1
                     out.append(i > 0 ? ",\n    " : "\n    ")
                     write(buffer.baseAddress! + i, to: &out, canonical: false, marks: &m)
@@ -96,6 +98,27 @@ public enum PlanCodec {
             bytes = out
             self.marks = marks
         }
+    }
+
+    /// Starts loading the heap objects of an action's account id and email, which the plan's
+    /// order visits in no particular order of memory: each was a cache miss when first read.
+    @inline(__always)
+    private static func prefetchText(of action: UnsafePointer<PlanAction>) {
+        prefetchObject(ofStringAt: UnsafeRawPointer(action) + accountIdOffset)
+        prefetchObject(ofStringAt: UnsafeRawPointer(action) + emailOffset)
+    }
+
+    private static let accountIdOffset = MemoryLayout<PlanAction>.offset(of: \.accountId)!
+    private static let emailOffset = MemoryLayout<PlanAction>.offset(of: \.email)!
+
+    /// A native string's second word holds the address of its heap object under a tag in the top
+    /// bits. For a small string it holds text instead: a prefetch is only a hint, and one of an
+    /// address that is not mapped does nothing. (Reading the string the usual way would retain it,
+    /// which waits for the very cache miss this is meant to start early.)
+    @inline(__always)
+    private static func prefetchObject(ofStringAt string: UnsafeRawPointer) {
+        let word = string.load(fromByteOffset: 8, as: UInt.self)
+        seatsweep_prefetch(UnsafeRawPointer(bitPattern: word & 0x0000_FFFF_FFFF_FFF0))
     }
 
     /// The bytes the digest covers.

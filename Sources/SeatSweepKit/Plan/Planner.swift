@@ -1,3 +1,4 @@
+import CPrefetch
 import Crypto
 
 /// Where each action of a plan came from, in plan order: the index of its account in the
@@ -266,6 +267,8 @@ public struct Planner: Sendable {
             let accounts = directory.accounts
             var reasons = SeatFindings.ReasonCache<String>()
             for e in range {
+                // The actions are written in no order of memory: each was a cache miss to write.
+                if e + 16 < range.upperBound { prefetchForWriting(buffer + Int(entries[e + 16].place)) }
                 let entry = entries[e]
                 let a = Int(entry.account)
                 let action = buffer + Int(entry.place)
@@ -308,6 +311,15 @@ public struct Planner: Sendable {
             job(0..<entries.count)
         } else {
             ForkJoin.run([{ job(0..<half) }, { job(half..<entries.count) }])
+        }
+    }
+
+    /// Starts loading every cache line of `action` for writing.
+    @inline(__always)
+    private static func prefetchForWriting(_ action: UnsafeMutablePointer<PlanAction>) {
+        let start = UnsafeRawPointer(action)
+        for offset in stride(from: 0, to: MemoryLayout<PlanAction>.size, by: 64) {
+            seatsweep_prefetch_write(start + offset)
         }
     }
 
