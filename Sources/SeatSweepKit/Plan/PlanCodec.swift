@@ -111,14 +111,19 @@ public enum PlanCodec {
     private static let accountIdOffset = MemoryLayout<PlanAction>.offset(of: \.accountId)!
     private static let emailOffset = MemoryLayout<PlanAction>.offset(of: \.email)!
 
-    /// A native string's second word holds the address of its heap object under a tag in the top
-    /// bits. For a small string it holds text instead: a prefetch is only a hint, and one of an
-    /// address that is not mapped does nothing. (Reading the string the usual way would retain it,
-    /// which waits for the very cache miss this is meant to start early.)
+    /// Reading the string the usual way would retain it, which waits for the very cache miss
+    /// this is meant to start early.
     @inline(__always)
     private static func prefetchObject(ofStringAt string: UnsafeRawPointer) {
-        let word = string.load(fromByteOffset: 8, as: UInt.self)
-        seatsweep_prefetch(UnsafeRawPointer(bitPattern: word & 0x0000_FFFF_FFFF_FFF0))
+        seatsweep_prefetch(stringObject(at: string))
+    }
+
+    /// A native string's second word holds the address of its heap object under a tag in the top
+    /// bits (its UTF-8 bytes start 32 bytes on: tested). For a small string it holds text
+    /// instead: a prefetch is only a hint, and one of an address that is not mapped does nothing.
+    @inline(__always)
+    static func stringObject(at string: UnsafeRawPointer) -> UnsafeRawPointer? {
+        UnsafeRawPointer(bitPattern: string.load(fromByteOffset: 8, as: UInt.self) & 0x0000_FFFF_FFFF_FFF0)
     }
 
     /// The bytes the digest covers.

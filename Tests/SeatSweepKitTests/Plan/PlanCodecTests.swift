@@ -155,6 +155,17 @@ import Testing
         #expect(Set(a.actions.map(\.id)).count == a.actions.count)
         #expect(a.actions.allSatisfy { $0.id.count == 12 })
     }
+
+    /// The encoder prefetches an action's account id and email by the address in each string's
+    /// second word. Should the standard library lay strings out otherwise, the prefetch would
+    /// silently do nothing (and encoding a large plan would slow down): this says so instead.
+    @Test func aLongStringsObjectHoldsItsBytes() {
+        var text = String(decoding: Array("712020:0001e277-786b-4a16-8e62-f88de68de358".utf8), as: UTF8.self)
+        let object = withUnsafePointer(to: text) { PlanCodec.stringObject(at: UnsafeRawPointer($0)) }
+        let bytes = text.withUTF8 { UnsafeRawPointer($0.baseAddress) }
+        #expect(object != nil)
+        #expect(object.map { $0 + 32 } == bytes)
+    }
 }
 
 /// Checks that every object in a JSON text has its keys in ascending byte order.
