@@ -275,6 +275,9 @@ public enum LastActive: Hashable, Sendable {
     }
 }
 
+/// The text fields of an account, for `[Account].withText`.
+enum AccountText { case id, name, email }
+
 extension [Account] {
     // Account `i`'s text, seats and id hash read from its stored fields: calling a getter
     // (`id`, `seat(at:)`) on `self[i]` copies the whole account first, retaining each of its
@@ -285,6 +288,16 @@ extension [Account] {
     func email(_ i: Int) -> String { self[i].storage.string(self[i].emailText) }
     /// Seat `index` of account `i`.
     func seat(_ i: Int, at index: Int) -> Seat { self[i].storage.seat(self[i].seatRange.lowerBound + Int32(index)) }
+    /// Calls `body` with the UTF-8 bytes of account `i`'s id, name or e-mail, where they are stored.
+    func withText<R>(_ i: Int, _ field: AccountText, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let ref =
+            switch field {
+            case .id: self[i].idText
+            case .name: self[i].nameText
+            case .email: self[i].emailText
+            }
+        return self[i].storage.withBytes(ref, body)
+    }
     /// The hash of account `i`'s id (`IdIndex.hash`).
     func idHash(_ i: Int) -> UInt64 { self[i].storage.withBytes(self[i].idText, IdIndex.hash) }
 }

@@ -23,6 +23,18 @@ struct CellText {
     let quoted: Bool
 }
 
+/// A text with its escaping worked out once, for packing many times.
+struct PreparedText {
+    let string: String
+    let plain: Bool
+    let quoted: Bool
+
+    init(_ string: String) {
+        self.string = string
+        (plain, quoted) = string.withUTF8Bytes(CellBlock.escaping)
+    }
+}
+
 /// One row of a `CellBlock`, valid inside `CellBlock.withRow`.
 struct RowCells {
     let count: Int
@@ -42,6 +54,19 @@ struct RowCells {
         case .date: return .date(Day(ordinal: Int32(truncatingIfNeeded: cell.value)))
         case .money: return .money(amounts[cell.value])
         case .empty: return .empty
+        }
+    }
+
+    /// The cells as `ReportCell`s (text copied into strings).
+    var reportCells: [ReportCell] {
+        (0..<count).map { i in
+            switch self[i] {
+            case .text(let text): .text(String(decoding: text.utf8, as: UTF8.self))
+            case .integer(let value): .integer(value)
+            case .date(let day): .date(day)
+            case .money(let amount): .money(amount)
+            case .empty: .empty
+            }
         }
     }
 
@@ -70,58 +95,123 @@ final class CellBlock: @unchecked Sendable {
     let rows: Range<Int>
     /// Where each row's cells start in `cells`, with the end after the last.
     private let starts: UnsafeMutablePointer<Int>
-    private var cells: UnsafeMutablePointer<Packed>
+    private let cells: UnsafeMutablePointer<Packed>
     private let text: ByteBuffer
     private let amounts: UnsafeMutablePointer<Decimal>
 
     /// Packs rows `rows` as `read` gives them.
-    init(rows: Range<Int>, read: (Int) -> [ReportCell]) {
+    convenience init(rows: Range<Int>, read: (Int) -> [ReportCell]) {
+        self.init(rows: rows) { index, packer in
+            for cell in read(index) { packer.append(cell) }
+        }
+    }
+
+    /// Packs rows `rows`, each by `pack`, which appends the row's cells to the packer.
+    init(rows: Range<Int>, pack: (Int, inout Packer) -> Void) {
         self.rows = rows
         starts = .allocate(capacity: rows.count + 1)
-        var capacity = max(16, rows.count * 16)
-        cells = .allocate(capacity: capacity)
-        var count = 0
-        var text = ByteBuffer(capacity: rows.count * 256)
-        var amounts: [Decimal] = []
+        var packer = Packer(rows: rows.count)
         for (r, index) in rows.enumerated() {
-            starts[r] = count
-            let row = read(index)
-            if count + row.count > capacity {
-                capacity = max(capacity * 2, count + row.count)
+            starts[r] = packer.count
+            pack(index, &packer)
+            packer.rowsPacked += 1
+        }
+        starts[rows.count] = packer.count
+        let amounts = packer.amounts
+        self.amounts = .allocate(capacity: max(1, amounts.count))
+        self.amounts.initialize(from: amounts, count: amounts.count)
+        cells = packer.cells
+        text = packer.text
+    }
+
+    /// Where `pack` puts a block's cells, one row after another. A cell packed earlier in the
+    /// same block can be packed again by its index (`repeatCell`) without copying or scanning
+    /// its text again: the seats of one account repeat the account's cells.
+    struct Packer: ~Copyable {
+        fileprivate var cells: UnsafeMutablePointer<Packed>
+        private var capacity: Int
+        /// Cells packed so far.
+        private(set) var count = 0
+        /// Rows finished so far: 0 while the block's first row is packed.
+        fileprivate(set) var rowsPacked = 0
+        fileprivate var text: ByteBuffer
+        fileprivate var amounts: [Decimal] = []
+
+        fileprivate init(rows: Int) {
+            capacity = max(16, rows * 16)
+            cells = .allocate(capacity: capacity)
+            text = ByteBuffer(capacity: rows * 256)
+        }
+
+        private mutating func add(_ cell: Packed) {
+            if count == capacity {
+                capacity *= 2
                 let bigger = UnsafeMutablePointer<Packed>.allocate(capacity: capacity)
                 bigger.moveInitialize(from: cells, count: count)
                 cells.deallocate()
                 cells = bigger
             }
-            for cell in row {
-                let packed: Packed
-                switch cell {
-                case .text(let value):
-                    packed = value.withUTF8Bytes { bytes in
-                        let (plain, quoted) = Self.escaping(bytes)
-                        defer { text.append(bytes) }
-                        return Packed(value: bytes.count, offset: text.count, kind: .text, plain: plain, quoted: quoted)
-                    }
-                case .integer(let value): packed = Packed(value: value, kind: .integer)
-                case .date(let day): packed = Packed(value: Int(day.ordinal), kind: .date)
-                case .money(let amount):
-                    packed = Packed(value: amounts.count, kind: .money)
-                    amounts.append(amount)
-                case .empty: packed = Packed(value: 0, kind: .empty)
-                }
-                (cells + count).initialize(to: packed)
-                count += 1
+            (cells + count).initialize(to: cell)
+            count += 1
+        }
+
+        /// A text cell of `utf8`, its escaping worked out here.
+        mutating func text(_ utf8: UnsafeBufferPointer<UInt8>) {
+            let (plain, quoted) = CellBlock.escaping(utf8)
+            text(utf8, plain: plain, quoted: quoted)
+        }
+
+        /// A text cell of `utf8`, whose `CellText.plain` and `.quoted` are known.
+        mutating func text(_ utf8: UnsafeBufferPointer<UInt8>, plain: Bool, quoted: Bool) {
+            let offset = text.count
+            text.append(utf8)
+            add(Packed(value: utf8.count, offset: offset, kind: .text, plain: plain, quoted: quoted))
+        }
+
+        mutating func text(_ string: String) { string.withUTF8Bytes { text($0) } }
+
+        mutating func text(_ prepared: PreparedText) {
+            prepared.string.withUTF8Bytes { text($0, plain: prepared.plain, quoted: prepared.quoted) }
+        }
+
+        /// A text cell of what `write` appends (in pieces, without a string to hold them first).
+        mutating func text(_ write: (inout ByteBuffer) -> Void) {
+            let offset = text.count
+            write(&text)
+            let (plain, quoted) = text.withUnsafeBytes {
+                CellBlock.escaping(UnsafeBufferPointer(rebasing: $0[offset...]))
+            }
+            add(Packed(value: text.count - offset, offset: offset, kind: .text, plain: plain, quoted: quoted))
+        }
+
+        mutating func integer(_ value: Int) { add(Packed(value: value, kind: .integer)) }
+
+        mutating func date(_ day: Day) { add(Packed(value: Int(day.ordinal), kind: .date)) }
+
+        mutating func empty() { add(Packed(value: 0, kind: .empty)) }
+
+        mutating func append(_ cell: ReportCell) {
+            switch cell {
+            case .text(let value): text(value)
+            case .integer(let value): integer(value)
+            case .date(let day): date(day)
+            case .money(let amount):
+                add(Packed(value: amounts.count, kind: .money))
+                amounts.append(amount)
+            case .empty: empty()
             }
         }
-        starts[rows.count] = count
-        self.amounts = .allocate(capacity: max(1, amounts.count))
-        self.amounts.initialize(from: amounts, count: amounts.count)
-        self.text = text
+
+        /// Packs cell `index` of this block (`0..<count`) again.
+        mutating func repeatCell(_ index: Int) {
+            precondition(index >= 0 && index < count, "cell \(index) is not packed yet")
+            add(cells[index])
+        }
     }
 
     /// `CellText.plain` and `.quoted`: one pass over text with nothing to escape in either
     /// language (almost every cell), a pass for each otherwise.
-    private static func escaping(_ utf8: UnsafeBufferPointer<UInt8>) -> (plain: Bool, quoted: Bool) {
+    static func escaping(_ utf8: UnsafeBufferPointer<UInt8>) -> (plain: Bool, quoted: Bool) {
         let comma = UInt8(ascii: ",")
         let usual = !ByteScan.contains(
             utf8, word: { XMLText.notPlain(word: $0) | ByteScan.equal($0, comma) },

@@ -560,10 +560,6 @@ extension ReportDocument {
                     of: email, with: redactor.email(accountId: accounts.id(a)), options: .caseInsensitive))
         }
 
-        func evidence(_ ref: SourceRef) -> String {
-            paths[Int(ref.input)] + ":" + String(ref.line)
-        }
-
         static func lastActiveCell(_ value: LastActive) -> ReportCell {
             switch value {
             case .on(let day): return .date(day)
@@ -586,76 +582,76 @@ extension ReportDocument {
             let context = self
             return ReportTable(name: "Candidates", columns: columns, count: plan.actions.count) {
                 let rows = CandidateRows(context)
-                return { rows.row($0) }
+                return { i, packer in rows.pack(i, into: &packer) }
             }
         }
 
-        /// Makes `Candidates` rows for one reader (one thread). Each action is read where it is, not copied;
+        /// Packs `Candidates` rows for one reader (one thread). Each action is read where it is, not copied;
         /// without a redactor the action's own name, e-mail, id and reason are shown (the planner
         /// copied them from the account, so the account's text need not be decoded again); an
-        /// evidence path is cleaned once; the row is written over in place, as `SeatRows` does.
+        /// evidence path is cleaned once.
         final class CandidateRows {
             let context: Context
-            @exclusivity(unchecked) private var cells = [ReportCell](repeating: .empty, count: 13)
             /// The last evidence path and its clean text.
             @exclusivity(unchecked) private var path: (raw: String, clean: String)?
 
             init(_ context: Context) { self.context = context }
 
-            func row(_ i: Int) -> [ReportCell] {
-                context.plan.actions.withUnsafeBufferPointer { actions in fill(actions.baseAddress! + i, i) }
-                return cells
+            func pack(_ i: Int, into packer: inout CellBlock.Packer) {
+                context.plan.actions.withUnsafeBufferPointer { actions in
+                    pack(actions.baseAddress! + i, i, into: &packer)
+                }
             }
 
-            private func fill(_ action: UnsafePointer<PlanAction>, _ i: Int) {
+            private func pack(_ action: UnsafePointer<PlanAction>, _ i: Int, into packer: inout CellBlock.Packer) {
                 let a = Int(context.accountOfAction[i])
                 let f = Int(context.findingOfAction[i])
+                // Pseudonyms come from the account.
+                let redacted = context.redactor != nil && a >= 0
+                packer.text(action.pointee.id)
+                packer.empty()  // the reviewer's decision
+                packer.text(redacted ? context.name(a) : ReportText.clean(action.pointee.name))
+                let email = redacted ? context.email(a) : ReportText.clean(action.pointee.email)
+                if email.isEmpty { packer.empty() } else { packer.text(email) }
+                let product =
+                    action.pointee.product
+                    ?? action.pointee.seats.map { "\($0.product)@\($0.site)" }.joined(separator: ", ")
+                packer.text(ReportText.clean(product))
+                packer.text(ReportText.clean(action.pointee.site ?? ""))
+                packer.text(action.pointee.kind.rawValue)
                 // A day of use is in the action (as the seat has it), and the verdict says whether
                 // the seat was never used; only other evidence needs the seat, which in plan order
                 // is a cache miss away.
                 if let text = action.pointee.lastActive, let day = Day(iso: text) {
-                    cells[7] = .date(day)
+                    packer.date(day)
                 } else if f >= 0, a >= 0 {
                     let verdict = context.findings.seats.verdicts[f]
-                    cells[7] =
+                    packer.append(
                         verdict.flags & SeatFindings.Verdict.neverAccessed != 0
-                        ? Context.lastActiveCell(.never)
-                        : Context.lastActiveCell(context.directory.accounts.seat(a, at: Int(verdict.seat)).lastActive)
+                            ? Context.lastActiveCell(.never)
+                            : Context.lastActiveCell(
+                                context.directory.accounts.seat(a, at: Int(verdict.seat)).lastActive))
                 } else if action.pointee.daysInactive == nil, action.pointee.seats.allSatisfy({ $0.lastActive == nil })
                 {
-                    cells[7] = .text("never")
+                    packer.text("never")
                 } else {
-                    cells[7] = .empty
+                    packer.empty()
                 }
-                let email: String
-                if context.redactor != nil, a >= 0 {
-                    // Pseudonyms come from the account.
-                    email = context.email(a)
-                    cells[2] = .text(context.name(a))
-                    cells[9] = .text(context.personal(action.pointee.reason, a))
-                    cells[11] = .text(context.accountId(a))
-                } else {
-                    email = ReportText.clean(action.pointee.email)
-                    cells[2] = .text(ReportText.clean(action.pointee.name))
-                    cells[9] = .text(ReportText.clean(action.pointee.reason))
-                    cells[11] = .text(ReportText.clean(action.pointee.accountId))
-                }
-                cells[3] = email.isEmpty ? .empty : .text(email)
-                cells[0] = .text(action.pointee.id)
-                let product =
-                    action.pointee.product
-                    ?? action.pointee.seats.map { "\($0.product)@\($0.site)" }.joined(separator: ", ")
-                cells[4] = .text(ReportText.clean(product))
-                cells[5] = .text(ReportText.clean(action.pointee.site ?? ""))
-                cells[6] = .text(action.pointee.kind.rawValue)
-                cells[8] = action.pointee.daysInactive.map { .integer($0) } ?? .empty
+                if let days = action.pointee.daysInactive { packer.integer(days) } else { packer.empty() }
+                packer.text(
+                    redacted ? context.personal(action.pointee.reason, a) : ReportText.clean(action.pointee.reason))
                 let groups =
                     action.pointee.groups.isEmpty
                     ? "" : action.pointee.groups.map(ReportText.clean).joined(separator: ", ")
-                cells[10] = groups.isEmpty ? .empty : .text(groups)
+                if groups.isEmpty { packer.empty() } else { packer.text(groups) }
+                packer.text(redacted ? context.accountId(a) : ReportText.clean(action.pointee.accountId))
                 let raw = action.pointee.evidence.path
                 if path?.raw != raw { path = (raw, ReportText.clean(raw)) }
-                cells[12] = .text(path!.clean + ":" + String(action.pointee.evidence.line))
+                packer.text { out in
+                    out.append(path!.clean)
+                    out.append(UInt8(ascii: ":"))
+                    out.append(decimal: action.pointee.evidence.line)
+                }
             }
         }
 
@@ -672,16 +668,18 @@ extension ReportDocument {
             let context = self
             return ReportTable(name: "Seats", columns: columns, count: findings.seats.count) {
                 let rows = SeatRows(context)
-                return { rows.row($0) }
+                return { i, packer in rows.pack(i, into: &packer) }
             }
         }
 
-        /// Makes `Seats` rows for one reader (one thread), from the compact verdicts rather than expanded
-        /// findings. The seats of an account are consecutive, so the cells they share (account
-        /// id, name, e-mail, protection) are made once per account; product and site cells once
-        /// per subscription; a reason once per distinct `SeatFindings.ReasonKey` (for a never-used
-        /// seat, per join date), kept in a direct-mapped cache (a dictionary's hashing cost more
-        /// than the rest of the row).
+        /// Packs `Seats` rows for one reader (one thread) straight into the blocks renderers read,
+        /// from the compact verdicts rather than expanded findings. The seats of an account are
+        /// consecutive: its id, name, e-mail and protection cells, and the evidence cell they
+        /// share, are packed once per block and repeated for its other seats. Without a redactor
+        /// the account's text is copied from where the ingest stored it, without a string made.
+        /// Product and site cells are made once per subscription; a reason once per distinct
+        /// `SeatFindings.ReasonKey` (for a never-used seat, per join date), kept in a
+        /// direct-mapped cache (a dictionary's hashing cost more than the rest of the row).
         final class SeatRows {
             // One thread uses a `SeatRows`: no dynamic exclusivity checks (they
             // cost more than the accesses they guard, a dozen per row).
@@ -689,14 +687,14 @@ extension ReportDocument {
             private let seats: SeatFindings
             private let accounts: [Account]
             @exclusivity(unchecked) private var account = -1
-            @exclusivity(unchecked) private var protection: ReportCell = .empty
+            @exclusivity(unchecked) private var protection: PreparedText?
+            /// Where the row packed last starts in the block being packed (-1 at a block's start),
+            /// and the evidence it shows.
+            @exclusivity(unchecked) private var previousRow = -1
             @exclusivity(unchecked) private var evidence = SourceRef(input: -1, line: 0)
-            /// Per (product, site) group of the verdicts: its product and site cells, made once.
-            @exclusivity(unchecked) private var groupCells: [(product: ReportCell, site: ReportCell)?] = []
-            @exclusivity(unchecked) private var reasons = SeatFindings.ReasonCache<ReportCell>()
-            /// The row handed out last. Readers let go of a row before asking for the next, so
-            /// the next is written over it in place (a caller that keeps it gets a copy instead).
-            @exclusivity(unchecked) private var cells = [ReportCell](repeating: .empty, count: 14)
+            /// Per (product, site) group of the verdicts: its product and site text, made once.
+            @exclusivity(unchecked) private var groupText: [(product: PreparedText, site: PreparedText)?] = []
+            @exclusivity(unchecked) private var reasons = SeatFindings.ReasonCache<PreparedText>()
 
             init(_ context: Context) {
                 self.context = context
@@ -704,54 +702,97 @@ extension ReportDocument {
                 accounts = context.directory.accounts
             }
 
-            private func cells(ofGroup group: Int, _ seat: Seat) -> (product: ReportCell, site: ReportCell) {
-                func make() -> (ReportCell, ReportCell) {
-                    (.text(ReportText.clean(seat.product)), .text(ReportText.clean(seat.site)))
+            private func text(ofGroup group: Int, _ seat: Seat) -> (product: PreparedText, site: PreparedText) {
+                func make() -> (PreparedText, PreparedText) {
+                    (PreparedText(ReportText.clean(seat.product)), PreparedText(ReportText.clean(seat.site)))
                 }
                 // The analyzer clamps group numbers to 16 bits: the last one may stand for several.
                 guard group < Int(UInt16.max) else { return make() }
-                if group >= groupCells.count { groupCells += repeatElement(nil, count: group + 1 - groupCells.count) }
-                if let cells = groupCells[group] { return cells }
-                let cells = make()
-                groupCells[group] = cells
-                return cells
+                if group >= groupText.count { groupText += repeatElement(nil, count: group + 1 - groupText.count) }
+                if let text = groupText[group] { return text }
+                let text = make()
+                groupText[group] = text
+                return text
             }
 
-            private func reason(_ i: Int, _ seat: Seat) -> ReportCell {
-                // A reason with a key is only our words, dates and numbers: no e-mail to redact.
-                reasons.value(seats, i, lastActive: seat.lastActive) { .text(ReportText.clean($0)) }
-                    ?? .text(context.personal(seats[i].reason, account))
-            }
-
-            func row(_ i: Int) -> [ReportCell] {
-                let v = seats.verdicts[i]
-                if Int(v.account) != account {
-                    account = Int(v.account)
+            /// The account's id, name and e-mail cells (an empty e-mail is an empty cell).
+            private func packAccount(into packer: inout CellBlock.Packer) {
+                guard context.redactor == nil else {
                     let email = context.email(account)
-                    cells[0] = .text(context.accountId(account))
-                    cells[1] = .text(context.name(account))
-                    cells[2] = email.isEmpty ? .empty : .text(email)
+                    packer.text(context.accountId(account))
+                    packer.text(context.name(account))
+                    if email.isEmpty { packer.empty() } else { packer.text(email) }
+                    return
+                }
+                func copy(_ field: AccountText) {
+                    accounts.withText(account, field) { bytes in
+                        if field == .email, bytes.isEmpty {
+                            packer.empty()
+                        } else if ReportText.mayNeedCleaning(bytes) {
+                            packer.text(ReportText.clean(String(decoding: bytes, as: UTF8.self)))
+                        } else {
+                            packer.text(bytes)
+                        }
+                    }
+                }
+                copy(.id)
+                copy(.name)
+                copy(.email)
+            }
+
+            func pack(_ i: Int, into packer: inout CellBlock.Packer) {
+                let v = seats.verdicts[i]
+                let start = packer.count
+                if packer.rowsPacked == 0 { previousRow = -1 }
+                let sameAccount = Int(v.account) == account
+                if !sameAccount {
+                    account = Int(v.account)
                     let p = Int(seats.protectionIndex[account])
-                    protection = p >= 0 ? .text(context.personal(seats.protections[p], account)) : .empty
+                    protection = p >= 0 ? PreparedText(context.personal(seats.protections[p], account)) : nil
+                }
+                let repeating = sameAccount && previousRow >= 0
+                if repeating {
+                    for k in 0..<3 { packer.repeatCell(previousRow + k) }
+                } else {
+                    packAccount(into: &packer)
                 }
                 let seat = accounts.seat(account, at: Int(v.seat))
-                let group = cells(ofGroup: Int(v.group), seat)
+                let group = text(ofGroup: Int(v.group), seat)
                 let action = context.actionOfFinding[i]
-                cells[3] = group.product
-                cells[4] = group.site
-                cells[5] = .text(v.status.rawValue)
-                cells[6] = Context.lastActiveCell(seat.lastActive)
-                cells[7] = v.days == Int32.min ? .empty : .integer(Int(v.days))
-                cells[8] = .text(v.flags & SeatFindings.Verdict.neverAccessed != 0 ? "yes" : "no")
-                cells[9] = .text(seats.isCandidate(i) ? "yes" : "no")
-                cells[10] = action >= 0 ? .text(context.actionIds[Int(action)]) : .empty
-                cells[11] = protection
-                cells[12] = reason(i, seat)
-                if seat.evidence != evidence {
-                    evidence = seat.evidence
-                    cells[13] = .text(context.evidence(seat.evidence))
+                packer.text(group.product)
+                packer.text(group.site)
+                packer.text(v.status.rawValue)
+                packer.append(Context.lastActiveCell(seat.lastActive))
+                if v.days == Int32.min { packer.empty() } else { packer.integer(Int(v.days)) }
+                packer.text(v.flags & SeatFindings.Verdict.neverAccessed != 0 ? "yes" : "no")
+                packer.text(seats.isCandidate(i) ? "yes" : "no")
+                if action >= 0 { packer.text(context.actionIds[Int(action)]) } else { packer.empty() }
+                if repeating {
+                    packer.repeatCell(previousRow + 11)
+                } else if let protection {
+                    packer.text(protection)
+                } else {
+                    packer.empty()
                 }
-                return cells
+                // A reason with a key is only our words, dates and numbers: no e-mail to redact.
+                if let reason = reasons.value(
+                    seats, i, lastActive: seat.lastActive, { PreparedText(ReportText.clean($0)) })
+                {
+                    packer.text(reason)
+                } else {
+                    packer.text(context.personal(seats[i].reason, account))
+                }
+                if previousRow >= 0, seat.evidence == evidence {
+                    packer.repeatCell(previousRow + 13)
+                } else {
+                    evidence = seat.evidence
+                    packer.text { out in
+                        out.append(context.paths[Int(evidence.input)])
+                        out.append(UInt8(ascii: ":"))
+                        out.append(decimal: Int(evidence.line))
+                    }
+                }
+                previousRow = start
             }
         }
 

@@ -43,6 +43,8 @@ public struct ReportTable: Sendable {
     /// Whether spreadsheets put an autofilter on the header row.
     public var autoFilter: Bool
     private let makeReader: @Sendable () -> (Int) -> [ReportCell]
+    /// Makes a function that packs a row into a block, for one thread.
+    private let makePacker: @Sendable () -> RowSource.Pack
     /// Where `blockReader()` reads: rows made for one reader, or shared (`shared(among:)`).
     private var source: RowSource
 
@@ -66,7 +68,29 @@ public struct ReportTable: Sendable {
         self.boldRows = boldRows
         self.autoFilter = autoFilter
         self.makeReader = reader
-        self.source = RowSource(count: count, readers: 1, makeReader: reader)
+        makePacker = {
+            let read = reader()
+            return { index, packer in
+                for cell in read(index) { packer.append(cell) }
+            }
+        }
+        self.source = RowSource(count: count, readers: 1, makePacker: makePacker)
+    }
+
+    /// A table whose rows are packed straight into the blocks renderers read (`CellBlock.Packer`),
+    /// by a packer made for each pass; `row` and `reader()` unpack them.
+    init(name: String, columns: [ReportColumn], count: Int, packer: @escaping @Sendable () -> RowSource.Pack) {
+        self.name = name
+        self.columns = columns
+        self.count = count
+        self.boldRows = []
+        self.autoFilter = true
+        makePacker = packer
+        makeReader = {
+            let pack = packer()
+            return { index in CellBlock(rows: index..<index + 1, pack: pack).withRow(index, \.reportCells) }
+        }
+        self.source = RowSource(count: count, readers: 1, makePacker: packer)
     }
 
     /// A table over rows already built.
@@ -93,7 +117,7 @@ public struct ReportTable: Sendable {
     /// `abandonSharing()`).
     func shared(among readers: Int) -> ReportTable {
         var table = self
-        table.source = RowSource(count: count, readers: readers, makeReader: makeReader)
+        table.source = RowSource(count: count, readers: readers, makePacker: makePacker)
         return table
     }
 

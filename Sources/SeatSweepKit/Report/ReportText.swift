@@ -37,8 +37,13 @@ public enum ReportText {
     /// Whether `text` holds a byte that may start a character `clean` replaces: a C0 control,
     /// DEL, a C1 control or U+061C (lead bytes C2, D8), or anything from U+2000 up (E2 and above).
     static func mayNeedCleaning(_ text: String) -> Bool {
+        text.withUTF8Bytes(mayNeedCleaning)
+    }
+
+    /// `mayNeedCleaning` for UTF-8 bytes.
+    static func mayNeedCleaning(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         ByteScan.contains(
-            text,
+            utf8,
             word: { x in
                 ByteScan.below(x, 0x20) | ByteScan.equal(x, 0x7F) | ByteScan.equal(x, 0xC2) | ByteScan.equal(x, 0xD8)
                     | ByteScan.atLeast(x, 0xE2)

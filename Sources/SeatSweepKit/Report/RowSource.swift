@@ -16,9 +16,12 @@ final class RowSource: @unchecked Sendable {
     static let window = 12
     static let patience: TimeInterval = 10
 
+    /// Packs table row `index` (`CellBlock.Packer`).
+    typealias Pack = (_ index: Int, _ packer: inout CellBlock.Packer) -> Void
+
     let count: Int
     let readers: Int
-    let makeReader: @Sendable () -> (Int) -> [ReportCell]
+    let makePacker: @Sendable () -> Pack
     private let condition = NSCondition()
     private var blocks: [CellBlock?]
     private var making: [Bool]
@@ -28,10 +31,10 @@ final class RowSource: @unchecked Sendable {
     private var lowest = 0
     private var abandoned = false
 
-    init(count: Int, readers: Int, makeReader: @escaping @Sendable () -> (Int) -> [ReportCell]) {
+    init(count: Int, readers: Int, makePacker: @escaping @Sendable () -> Pack) {
         self.count = count
         self.readers = readers
-        self.makeReader = makeReader
+        self.makePacker = makePacker
         let blockCount = readers > 1 ? (count + Self.blockRows - 1) / Self.blockRows : 0
         blocks = Array(repeating: nil, count: blockCount)
         making = Array(repeating: false, count: blockCount)
@@ -122,7 +125,7 @@ final class RowSource: @unchecked Sendable {
 /// read last and lets it go when it moves on (or goes).
 final class BlockReader {
     private let source: RowSource
-    private let read: (Int) -> [ReportCell]
+    private let pack: RowSource.Pack
     /// The block being read: held here until the reader moves on.
     private var block: CellBlock?
     /// The same block, and its rows, for reading a row without retaining the block: every
@@ -136,7 +139,7 @@ final class BlockReader {
 
     init(_ source: RowSource) {
         self.source = source
-        read = source.makeReader()
+        pack = source.makePacker()
     }
 
     deinit { letGo() }
@@ -154,7 +157,7 @@ final class BlockReader {
         }
         letGo()
         let k = index / RowSource.blockRows
-        let made = source.acquire(k) { CellBlock(rows: source.rows(ofBlock: k), read: read) }
+        let made = source.acquire(k) { CellBlock(rows: source.rows(ofBlock: k), pack: pack) }
         (block, current, currentRows, blockNumber, rowsRead) = (made, Unmanaged.passUnretained(made), made.rows, k, 1)
         return made.withRow(index, body)
     }

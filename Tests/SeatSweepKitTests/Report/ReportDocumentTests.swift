@@ -224,6 +224,47 @@ import Testing
         #expect(!redacted.diagnostics.contains { $0.message.contains("Alice") })
     }
 
+    /// The seats and candidates tables are packed a block at a time, an account's cells once
+    /// per block and repeated for its other seats: read so, they equal the rows made one at a
+    /// time, across block boundaries (an account's three seats straddle the first), with names
+    /// to clean, missing e-mails and pseudonyms.
+    @Test(arguments: [false, true])
+    func rowsPackedInBlocksEqualRowsMadeOneByOne(redacted: Bool) throws {
+        let products = ["Jira - acme", "Confluence - acme", "Jira - acme-eu"]
+        var lines = [
+            "User id,User name,email,User status,Added to org,Org role,"
+                + products.map { "Last seen in \($0),\($0)" }.joined(separator: ",")
+        ]
+        for i in 0..<1_000 {
+            let name = i % 97 == 0 ? "Mallory \u{202E}gnp.exe \(i)" : "Name \(i)"
+            let email = i % 50 == 0 ? "" : "u\(i)@x.example"
+            let seats = (0..<3).map { k in
+                (i + k) % 4 == 0 ? "Never accessed,User" : "\((i + k) % 28 + 1) \(k == 1 ? "Oct" : "Jan") 2026,User"
+            }
+            lines.append("u\(i),\(name),\(email),Active,1 Jan 2024,None," + seats.joined(separator: ","))
+        }
+        let result = try TestSupport.audit([("blocks.csv", lines.joined(separator: "\n") + "\n")])
+        let d = ReportDocument(result, options: .init(redactor: redacted ? Redactor(salt: "s") : nil))
+        #expect(d.seats.count == 3_000)
+        #expect(d.candidates.count > RowSource.blockRows / 2)
+        for table in [d.seats, d.candidates] {
+            let (packed, single) = (ReportFixtures.texts(table), ReportFixtures.rowByRowTexts(table))
+            #expect(packed.count == single.count)
+            let row = packed.indices.first { $0 >= single.count || packed[$0] != single[$0] }
+            #expect(
+                row == nil,
+                "\(table.name) row \(row ?? 0): \(row.map { packed[$0] } ?? []) != \(row.map { single[$0] } ?? [])")
+        }
+        let seats = ReportFixtures.texts(d.seats)
+        #expect(seats[1 + 2_046][0] == seats[1 + 2_048][0], "one account on both sides of the block boundary")
+        let mallory = try #require(seats.first { $0[0] == "u97" })
+        #expect(mallory[1] == (redacted ? Redactor(salt: "s").name(accountId: "u97") : "Mallory \u{FFFD}gnp.exe 97"))
+        #expect(seats.first { $0[0] == "u50" }?[2] == "")
+        #expect(
+            seats.first { $0[0] == "u51" }?[2]
+                == (redacted ? Redactor(salt: "s").email(accountId: "u51") : "u51@x.example"))
+    }
+
     @Test func hostileTextIsCleanedButKept() throws {
         let d = ReportDocument(try ReportFixtures.hostile())
         let names = (0..<d.seats.count).map { d.seats.row($0)[1] }.compactMap { cell -> String? in

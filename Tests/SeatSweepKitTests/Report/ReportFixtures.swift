@@ -57,16 +57,21 @@ enum ReportFixtures {
     /// The text of every cell of `table` as users.csv writes it, row by row, header first.
     static func texts(_ table: ReportTable) -> [[String]] {
         let reader = table.blockReader()
-        return [table.header]
-            + (0..<table.count).map { i in
-                reader.withRow(i) { cells in
-                    (0..<cells.count).map { k in
-                        var bytes = ByteBuffer()
-                        UsersCSVRenderer.append(cells[k], to: &bytes)
-                        return String(decoding: bytes.bytes, as: UTF8.self)
-                    }
-                }
-            }
+        return [table.header] + (0..<table.count).map { i in reader.withRow(i, cellTexts) }
+    }
+
+    /// `texts(table)`, each row made on its own (`ReportTable.row`) rather than in blocks.
+    static func rowByRowTexts(_ table: ReportTable) -> [[String]] {
+        [table.header] + (0..<table.count).map { i in CellBlock.withRow(table.row(i), cellTexts) }
+    }
+
+    /// The text of each cell as users.csv writes it.
+    static func cellTexts(_ cells: RowCells) -> [String] {
+        (0..<cells.count).map { k in
+            var bytes = ByteBuffer()
+            UsersCSVRenderer.append(cells[k], to: &bytes)
+            return String(decoding: bytes.bytes, as: UTF8.self)
+        }
     }
 
     /// The entries of an xlsx archive, path to bytes.

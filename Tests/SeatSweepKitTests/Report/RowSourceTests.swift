@@ -118,6 +118,28 @@ import Testing
         }
     }
 
+    /// A cell packed again by its index reads as the first: the same bytes, escaping and value.
+    @Test func repeatedCellsReadAsTheirOriginals() {
+        let cells: [ReportCell] = [.text("a, <b>"), .integer(7), .empty, .text("plain"), .date(Day(ordinal: 9))]
+        let block = CellBlock(rows: 0..<2) { row, packer in
+            if row == 0 {
+                for cell in cells { packer.append(cell) }
+            } else {
+                packer.text("new")
+                for k in cells.indices.reversed() { packer.repeatCell(k) }
+            }
+        }
+        let first = block.withRow(0, ReportFixtures.cellTexts)
+        let second = block.withRow(1, ReportFixtures.cellTexts)
+        #expect(second == ["new"] + first.reversed())
+        #expect(block.withRow(1, \.reportCells) == [.text("new")] + cells.reversed())
+        let flags = block.withRow(1) { row -> (plain: Bool, quoted: Bool)? in
+            guard case .text(let text) = row[5] else { return nil }
+            return (text.plain, text.quoted)
+        }
+        #expect(flags?.plain == false && flags?.quoted == true)
+    }
+
     @Test func aReaderTooFarAheadWaitsUntilSharingIsAbandoned() throws {
         let made = Counter()
         let table = Self.table(made: made).shared(among: 2)
