@@ -619,21 +619,18 @@ extension ReportDocument {
                 packer.text(ReportText.clean(product))
                 packer.text(ReportText.clean(action.pointee.site ?? ""))
                 packer.text(action.pointee.kind.rawValue)
-                // A day of use is in the action (as the seat has it), and the verdict says whether
-                // the seat was never used; only other evidence needs the seat, which in plan order
-                // is a cache miss away.
+                // A day of use is in the action (as the seat has it); an action with neither a day
+                // nor days inactive is of seats never used (a candidate seat is used on a day,
+                // never, or over some days ago, and only that last one has days and no day). Only
+                // that needs the seat, which in plan order is a cache miss away.
                 if let text = action.pointee.lastActive, let day = Day(iso: text) {
                     packer.date(day)
-                } else if f >= 0, a >= 0 {
-                    let verdict = context.findings.seats.verdicts[f]
-                    packer.append(
-                        verdict.flags & SeatFindings.Verdict.neverAccessed != 0
-                            ? Context.lastActiveCell(.never)
-                            : Context.lastActiveCell(
-                                context.directory.accounts.seat(a, at: Int(verdict.seat)).lastActive))
                 } else if action.pointee.daysInactive == nil, action.pointee.seats.allSatisfy({ $0.lastActive == nil })
                 {
                     packer.text("never")
+                } else if f >= 0, a >= 0 {
+                    let seat = context.findings.seats.verdicts[f].seat
+                    packer.append(Context.lastActiveCell(context.directory.accounts.seat(a, at: Int(seat)).lastActive))
                 } else {
                     packer.empty()
                 }

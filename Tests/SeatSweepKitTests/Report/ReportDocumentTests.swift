@@ -265,6 +265,22 @@ import Testing
                 == (redacted ? Redactor(salt: "s").email(accountId: "u51") : "u51@x.example"))
     }
 
+    /// The Candidates sheet's `Last active` says a day, `never`, or `over N days ago` as the seat
+    /// says it (the last from the seat itself: the action has only its days inactive).
+    @Test func candidatesSayWhenTheSeatWasLastUsed() throws {
+        let csv =
+            "User id,User name,email,User status,Added to org,Org role,Last seen in Jira - acme,Jira - acme\n"
+            + "u1,Ann,ann@x.example,Active,1 Jan 2020,None,3 Jan 2026,User\n"
+            + "u2,Bob,bob@x.example,Active,1 Jan 2020,None,Never accessed,User\n"
+            + "u3,Cy,cy@x.example,Active,1 Jan 2020,None,Not active in the last 180 days,User\n"
+        let d = ReportDocument(try TestSupport.audit([("a.csv", csv)]))
+        let rows = ReportFixtures.texts(d.candidates)
+        let lastActive = try #require(rows[0].firstIndex(of: "Last active"))
+        let name = try #require(rows[0].firstIndex(of: "Name"))
+        let shown = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[name], $0[lastActive]) })
+        #expect(shown == ["Ann": "2026-01-03", "Bob": "never", "Cy": "over 180 days ago"])
+    }
+
     @Test func hostileTextIsCleanedButKept() throws {
         let d = ReportDocument(try ReportFixtures.hostile())
         let names = (0..<d.seats.count).map { d.seats.row($0)[1] }.compactMap { cell -> String? in
