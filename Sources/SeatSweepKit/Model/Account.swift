@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Where an account's text is in its `AccountStorage`.
 public struct TextRef: Hashable, Sendable {
     var offset: UInt32
@@ -50,6 +52,16 @@ public final class AccountStorage: @unchecked Sendable {
         text.withUnsafeBytes { buffer in
             body(UnsafeBufferPointer(rebasing: buffer[Int(ref.offset)..<Int(ref.offset + ref.length)]))
         }
+    }
+
+    /// Starts loading the text of `ref` into the cache.
+    @inline(__always) func prefetch(_ ref: TextRef) {
+        text.withUnsafeBytes { seatsweep_prefetch($0.baseAddress.map { $0 + Int(ref.offset) }) }
+    }
+
+    /// Starts loading seat `index` into the cache.
+    @inline(__always) func prefetchSeat(_ index: Int32) {
+        seats.withUnsafeBufferPointer { seatsweep_prefetch($0.baseAddress.map { $0 + Int(index) }) }
     }
 
     /// Appends seats and returns where they are.

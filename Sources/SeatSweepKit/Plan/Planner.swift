@@ -57,12 +57,13 @@ public struct Planner: Sendable {
                     "\(withoutId) candidate seats come from a legacy export that has no account ids; they are reported "
                         + "but left out of the plan (export the users again to plan them)"))
         }
-        // Sort small keys into plan order, then build the actions in account order (memory is
-        // read front to back, on two threads), each straight into its place in the plan: chasing
-        // a million accounts in sorted order is not cheap.
+        // Sort small keys into plan order, then build the actions in that order, on two threads.
+        // The accounts are then read in no order of memory (each is prefetched ahead), but the
+        // actions and their strings are written front to back, so whoever reads the plan in
+        // order (the plan file's encoder, the Candidates sheet) reads memory front to back.
         let parallel = entries.count >= parallelThreshold
         let order = Self.planOrder(entries, directory: directory, parallel: parallel)
-        for (place, e) in order.enumerated() { entries[e].place = Int32(place) }
+        entries = order.map { entries[$0] }
         var hashes = [UInt64](repeating: 0, count: entries.count)
         var actions = [PlanAction](unsafeUninitializedCapacity: entries.count) { buffer, count in
             if let base = buffer.baseAddress {
@@ -74,13 +75,8 @@ public struct Planner: Sendable {
             count = entries.count
         }
         Self.lengthenCollidingIds(&actions, hashes: hashes)
-        var links = PlanLinks(
-            account: [Int32](repeating: -1, count: entries.count), finding: [Int32](repeating: -1, count: entries.count)
-        )
-        for entry in entries {
-            links.account[Int(entry.place)] = entry.account
-            links.finding[Int(entry.place)] = entry.suspend ? -1 : entry.position
-        }
+        let links = PlanLinks(
+            account: entries.map(\.account), finding: entries.map { $0.suspend ? -1 : $0.position })
         // Actions of one site are mostly consecutive: the set is asked only when the site changes.
         var sites = Set<String>()
         var lastSite: String?
@@ -220,8 +216,6 @@ public struct Planner: Sendable {
         /// Index into `Findings.seats` (for a suspension: the account's first seat).
         var position: Int32
         var suspend: Bool
-        /// Where the entry's action is in the plan.
-        var place: Int32 = 0
 
         /// Two big-endian words compare like the bytes they hold.
         struct IdKey: Comparable {
@@ -249,8 +243,8 @@ public struct Planner: Sendable {
         }
     }
 
-    /// Builds one action per entry, in entry (account) order, each at its `place` in `buffer`
-    /// with its id hash at the same place in `hashes`. Two threads each build half the entries.
+    /// Builds one action per entry (entries in plan order) at the same place in `buffer`, with
+    /// its id hash at that place in `hashes`. Two threads each build half the entries.
     private static func build(
         _ entries: [Entry], seats: SeatFindings, directory: Directory, into buffer: UnsafeMutablePointer<PlanAction>,
         hashes: UnsafeMutableBufferPointer<UInt64>, parallel: Bool
@@ -267,11 +261,13 @@ public struct Planner: Sendable {
             let accounts = directory.accounts
             var reasons = SeatFindings.ReasonCache<String>()
             for e in range {
-                // The actions are written in no order of memory: each was a cache miss to write.
-                if e + 16 < range.upperBound { prefetchForWriting(buffer + Int(entries[e + 16].place)) }
+                // What an action is made of is read in no order of memory: an entry's account
+                // and verdict start loading 16 entries ahead, its text and seat 8 ahead.
+                if e + 16 < range.upperBound { prefetch(entries[e + 16], accounts, seats) }
+                if e + 8 < range.upperBound { prefetchText(entries[e + 8], accounts, seats) }
                 let entry = entries[e]
                 let a = Int(entry.account)
-                let action = buffer + Int(entry.place)
+                let action = buffer + e
                 if entry.suspend {
                     var findingsOfAccount: [SeatFinding] = []
                     var p = Int(entry.position)
@@ -303,7 +299,7 @@ public struct Planner: Sendable {
                             decision: .pending, decidedBy: nil, decidedAt: nil))
                 }
                 let hash = idHash(action)
-                hashes[Int(entry.place)] = hash
+                hashes[e] = hash
                 action.pointee.id = shortId(hash)
             }
         }
@@ -314,12 +310,26 @@ public struct Planner: Sendable {
         }
     }
 
-    /// Starts loading every cache line of `action` for writing.
+    /// Starts loading an entry's account and verdict.
     @inline(__always)
-    private static func prefetchForWriting(_ action: UnsafeMutablePointer<PlanAction>) {
-        let start = UnsafeRawPointer(action)
-        for offset in stride(from: 0, to: MemoryLayout<PlanAction>.size, by: 64) {
-            seatsweep_prefetch_write(start + offset)
+    private static func prefetch(_ entry: Entry, _ accounts: [Account], _ seats: SeatFindings) {
+        accounts.withUnsafeBufferPointer { accounts in
+            let account = UnsafeRawPointer(accounts.baseAddress! + Int(entry.account))
+            seatsweep_prefetch(account)
+            seatsweep_prefetch(account + MemoryLayout<Account>.stride - 1)
+        }
+        seats.verdicts.withUnsafeBufferPointer { seatsweep_prefetch($0.baseAddress! + Int(entry.position)) }
+    }
+
+    /// Starts loading an entry's account text and seat (its account and verdict loaded by now).
+    @inline(__always)
+    private static func prefetchText(_ entry: Entry, _ accounts: [Account], _ seats: SeatFindings) {
+        let a = Int(entry.account)
+        accounts[a].storage.prefetch(accounts[a].idText)
+        accounts[a].storage.prefetch(accounts[a].emailText)
+        if !entry.suspend {
+            let seat = accounts[a].seatRange.lowerBound + Int32(seats.verdicts[Int(entry.position)].seat)
+            accounts[a].storage.prefetchSeat(seat)
         }
     }
 
