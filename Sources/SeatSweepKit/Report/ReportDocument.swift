@@ -693,6 +693,10 @@ extension ReportDocument {
             @exclusivity(unchecked) private var groupText: [(product: PreparedText, site: PreparedText)?] = []
             @exclusivity(unchecked) private var reasons = SeatFindings.ReasonCache<PreparedText>()
 
+            /// The columns of the cells an account's seats repeat: id, name and e-mail first, then
+            /// protection and evidence (see `seatsTable`).
+            private static let (protectionColumn, evidenceColumn) = (11, 13)
+
             init(_ context: Context) {
                 self.context = context
                 seats = context.findings.seats
@@ -765,7 +769,7 @@ extension ReportDocument {
                 packer.text(seats.isCandidate(i) ? "yes" : "no")
                 if action >= 0 { packer.text(context.actionIds[Int(action)]) } else { packer.empty() }
                 if repeating {
-                    packer.repeatCell(previousRow + 11)
+                    packer.repeatCell(previousRow + Self.protectionColumn)
                 } else if let protection {
                     packer.text(protection)
                 } else {
@@ -780,7 +784,7 @@ extension ReportDocument {
                     packer.text(context.personal(seats[i].reason, account))
                 }
                 if previousRow >= 0, seat.evidence == evidence {
-                    packer.repeatCell(previousRow + 13)
+                    packer.repeatCell(previousRow + Self.evidenceColumn)
                 } else {
                     evidence = seat.evidence
                     packer.text { out in
