@@ -93,12 +93,23 @@ public enum TextDecoder {
         if firstValid.value != true || secondValid.value != true { try validateUTF8(text, path: path) }
     }
 
-    /// Validates UTF-8, eight ASCII bytes at a time where it can.
+    /// Validates UTF-8, 32 or eight ASCII bytes at a time where it can.
     static func validateUTF8(_ text: Slice<UnsafeBufferPointer<UInt8>>, path: String) throws(SeatSweepError) {
         var i = text.startIndex
         let end = text.endIndex
         let base = text.base
         while i < end {
+            if i + 32 <= end {
+                let p = UnsafeRawPointer(base.baseAddress! + i)
+                let words =
+                    p.loadUnaligned(as: UInt64.self) | p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    | p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+                    | p.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                if words & 0x8080_8080_8080_8080 == 0 {
+                    i += 32
+                    continue
+                }
+            }
             if i + 8 <= end {
                 let word = UnsafeRawPointer(base.baseAddress! + i).loadUnaligned(as: UInt64.self)
                 if word & 0x8080_8080_8080_8080 == 0 {

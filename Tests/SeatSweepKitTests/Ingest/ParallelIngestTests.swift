@@ -142,6 +142,17 @@ import Testing
         }
     }
 
+    /// ASCII is skipped 32 and 8 bytes at a time: a bad byte anywhere in or after such a run is
+    /// reported at its own column.
+    @Test func aBadByteIsFoundWhereverItIsInAnAsciiRun() throws {
+        for at in 0..<80 {
+            var bytes = Array(String(repeating: "a", count: 100).utf8)
+            bytes[at] = 0xFC
+            let error = try #require(decodeError(bytes, parallelism: 1), "byte at \(at)")
+            #expect(error.location?.line == 1 && error.location?.column == at + 1, "byte at \(at)")
+        }
+    }
+
     func decodeError(_ bytes: [UInt8], parallelism: Int) -> SeatSweepError? {
         bytes.withUnsafeBytes { raw in
             do throws(SeatSweepError) {
