@@ -122,6 +122,9 @@ public struct Planner: Sendable {
             while i < range.upperBound {
                 // The seats of one account are contiguous.
                 let a = Int(seats.verdicts[i].account)
+                // Only accounts with a candidate are read, too far apart for the hardware to
+                // fetch them ahead: each was a cache miss.
+                if a + 8 < directory.accounts.count { prefetch(account: a + 8, directory.accounts) }
                 var end = i
                 candidates.removeAll(keepingCapacity: true)
                 while end < range.upperBound, Int(seats.verdicts[end].account) == a {
@@ -319,6 +322,12 @@ public struct Planner: Sendable {
             seatsweep_prefetch(account + MemoryLayout<Account>.stride - 1)
         }
         seats.verdicts.withUnsafeBufferPointer { seatsweep_prefetch($0.baseAddress! + Int(entry.position)) }
+    }
+
+    /// Starts loading account `a`.
+    @inline(__always)
+    private static func prefetch(account a: Int, _ accounts: [Account]) {
+        accounts.withUnsafeBufferPointer { seatsweep_prefetch($0.baseAddress! + a) }
     }
 
     /// Starts loading an entry's account text and seat (its account and verdict loaded by now).
