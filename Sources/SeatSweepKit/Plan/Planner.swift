@@ -62,8 +62,7 @@ public struct Planner: Sendable {
         // actions and their strings are written front to back, so whoever reads the plan in
         // order (the plan file's encoder, the Candidates sheet) reads memory front to back.
         let parallel = entries.count >= parallelThreshold
-        let order = Self.planOrder(entries, directory: directory, parallel: parallel)
-        entries = order.map { entries[$0] }
+        entries = Self.inPlanOrder(entries, directory: directory, parallel: parallel)
         var hashes = [UInt64](repeating: 0, count: entries.count)
         var actions = [PlanAction](unsafeUninitializedCapacity: entries.count) { buffer, count in
             if let base = buffer.baseAddress {
@@ -169,10 +168,10 @@ public struct Planner: Sendable {
         return (entries, withoutId + tail.withoutId)
     }
 
-    /// The entries' indices in plan order: by group rank, then account id. Large plans are
+    /// The entries in plan order: by group rank, then account id. Large plans are
     /// sorted in two halves on two threads and the halves merged. Small keys are sorted by
     /// value: sorting the indices made every comparison fetch two entries from wherever they were.
-    private static func planOrder(_ entries: [Entry], directory: Directory, parallel: Bool) -> [Int] {
+    private static func inPlanOrder(_ entries: [Entry], directory: Directory, parallel: Bool) -> [Entry] {
         struct Key {
             var rank: Int32
             var entry: Int32
@@ -187,26 +186,26 @@ public struct Planner: Sendable {
                 directory.accounts[y].withIDBytes { q in p.lexicographicallyPrecedes(q) }
             }
         }
-        guard parallel else { return entries.indices.map(key).sorted(by: precedes).map { Int($0.entry) } }
+        guard parallel else { return entries.indices.map(key).sorted(by: precedes).map { entries[Int($0.entry)] } }
         let half = entries.count / 2
         let second = BackgroundTask { (half..<entries.count).map(key).sorted(by: precedes) }
         let first = (0..<half).map(key).sorted(by: precedes)
         let tail = second.wait()
-        var order: [Int] = []
+        var order: [Entry] = []
         order.reserveCapacity(entries.count)
         var (i, j) = (0, 0)
         while i < first.count, j < tail.count {
             // Ties keep the first half first, as one stable sort would.
             if precedes(tail[j], first[i]) {
-                order.append(Int(tail[j].entry))
+                order.append(entries[Int(tail[j].entry)])
                 j += 1
             } else {
-                order.append(Int(first[i].entry))
+                order.append(entries[Int(first[i].entry)])
                 i += 1
             }
         }
-        order += first[i...].map { Int($0.entry) }
-        order += tail[j...].map { Int($0.entry) }
+        order += first[i...].map { entries[Int($0.entry)] }
+        order += tail[j...].map { entries[Int($0.entry)] }
         return order
     }
 
@@ -316,18 +315,18 @@ public struct Planner: Sendable {
     /// Starts loading an entry's account and verdict.
     @inline(__always)
     private static func prefetch(_ entry: Entry, _ accounts: [Account], _ seats: SeatFindings) {
-        accounts.withUnsafeBufferPointer { accounts in
-            let account = UnsafeRawPointer(accounts.baseAddress! + Int(entry.account))
-            seatsweep_prefetch(account)
-            seatsweep_prefetch(account + MemoryLayout<Account>.stride - 1)
-        }
+        prefetch(account: Int(entry.account), accounts)
         seats.verdicts.withUnsafeBufferPointer { seatsweep_prefetch($0.baseAddress! + Int(entry.position)) }
     }
 
-    /// Starts loading account `a`.
+    /// Starts loading account `a` (both cache lines it may straddle).
     @inline(__always)
     private static func prefetch(account a: Int, _ accounts: [Account]) {
-        accounts.withUnsafeBufferPointer { seatsweep_prefetch($0.baseAddress! + a) }
+        accounts.withUnsafeBufferPointer { accounts in
+            let account = UnsafeRawPointer(accounts.baseAddress! + a)
+            seatsweep_prefetch(account)
+            seatsweep_prefetch(account + MemoryLayout<Account>.stride - 1)
+        }
     }
 
     /// Starts loading an entry's account text and seat (its account and verdict loaded by now).

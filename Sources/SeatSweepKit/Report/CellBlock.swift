@@ -101,9 +101,7 @@ final class CellBlock: @unchecked Sendable {
 
     /// Packs rows `rows` as `read` gives them.
     convenience init(rows: Range<Int>, read: (Int) -> [ReportCell]) {
-        self.init(rows: rows) { index, packer in
-            for cell in read(index) { packer.append(cell) }
-        }
+        self.init(rows: rows) { index, packer in packer.append(contentsOf: read(index)) }
     }
 
     /// Packs rows `rows`, each by `pack`, which appends the row's cells to the packer.
@@ -200,6 +198,10 @@ final class CellBlock: @unchecked Sendable {
                 amounts.append(amount)
             case .empty: empty()
             }
+        }
+
+        mutating func append(contentsOf cells: [ReportCell]) {
+            for cell in cells { append(cell) }
         }
 
         /// Packs cell `index` of this block (`0..<count`) again.

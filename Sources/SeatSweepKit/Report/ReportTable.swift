@@ -62,35 +62,39 @@ public struct ReportTable: Sendable {
         name: String, columns: [ReportColumn], count: Int, boldRows: Set<Int> = [], autoFilter: Bool = true,
         reader: @escaping @Sendable () -> (Int) -> [ReportCell]
     ) {
-        self.name = name
-        self.columns = columns
-        self.count = count
-        self.boldRows = boldRows
-        self.autoFilter = autoFilter
-        self.makeReader = reader
-        makePacker = {
-            let read = reader()
-            return { index, packer in
-                for cell in read(index) { packer.append(cell) }
-            }
-        }
-        self.source = RowSource(count: count, readers: 1, makePacker: makePacker)
+        self.init(
+            name: name, columns: columns, count: count, boldRows: boldRows, autoFilter: autoFilter,
+            makeReader: reader,
+            makePacker: {
+                let read = reader()
+                return { index, packer in packer.append(contentsOf: read(index)) }
+            })
     }
 
     /// A table whose rows are packed straight into the blocks renderers read (`CellBlock.Packer`),
     /// by a packer made for each pass; `row` and `reader()` unpack them.
     init(name: String, columns: [ReportColumn], count: Int, packer: @escaping @Sendable () -> RowSource.Pack) {
+        self.init(
+            name: name, columns: columns, count: count, boldRows: [], autoFilter: true,
+            makeReader: {
+                let pack = packer()
+                return { index in CellBlock(rows: index..<index + 1, pack: pack).withRow(index, \.reportCells) }
+            }, makePacker: packer)
+    }
+
+    private init(
+        name: String, columns: [ReportColumn], count: Int, boldRows: Set<Int>, autoFilter: Bool,
+        makeReader: @escaping @Sendable () -> (Int) -> [ReportCell],
+        makePacker: @escaping @Sendable () -> RowSource.Pack
+    ) {
         self.name = name
         self.columns = columns
         self.count = count
-        self.boldRows = []
-        self.autoFilter = true
-        makePacker = packer
-        makeReader = {
-            let pack = packer()
-            return { index in CellBlock(rows: index..<index + 1, pack: pack).withRow(index, \.reportCells) }
-        }
-        self.source = RowSource(count: count, readers: 1, makePacker: packer)
+        self.boldRows = boldRows
+        self.autoFilter = autoFilter
+        self.makeReader = makeReader
+        self.makePacker = makePacker
+        self.source = RowSource(count: count, readers: 1, makePacker: makePacker)
     }
 
     /// A table over rows already built.
