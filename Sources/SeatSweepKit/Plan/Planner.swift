@@ -20,6 +20,8 @@ public struct Planner: Sendable {
     public var seals = true
     /// Findings of at least this many seats (and plans of this many actions) are worked on two threads.
     var parallelThreshold = 4096
+    /// How many actions a build thread takes at a time.
+    var buildChunk = 8192
 
     public init(generatedAt: Timestamp, toolVersion: String) {
         self.generatedAt = generatedAt
@@ -68,7 +70,8 @@ public struct Planner: Sendable {
             if let base = buffer.baseAddress {
                 hashes.withUnsafeMutableBufferPointer { hashes in
                     Self.build(
-                        entries, seats: seats, directory: directory, into: base, hashes: hashes, parallel: parallel)
+                        entries, seats: seats, directory: directory, into: base, hashes: hashes,
+                        chunk: parallel ? buildChunk : entries.count)
                 }
             }
             count = entries.count
@@ -246,14 +249,14 @@ public struct Planner: Sendable {
     }
 
     /// Builds one action per entry (entries in plan order) at the same place in `buffer`, with
-    /// its id hash at that place in `hashes`. Two threads each build half the entries.
+    /// its id hash at that place in `hashes`. Two threads build them `chunk` at a time (one thread
+    /// when `chunk` covers them all).
     private static func build(
         _ entries: [Entry], seats: SeatFindings, directory: Directory, into buffer: UnsafeMutablePointer<PlanAction>,
-        hashes: UnsafeMutableBufferPointer<UInt64>, parallel: Bool
+        hashes: UnsafeMutableBufferPointer<UInt64>, chunk: Int
     ) {
         let shared = ForkJoinShared(value: (buffer, entries, seats, directory, hashes))
-        let half = entries.count / 2
-        let job: @Sendable (Range<Int>) -> Void = { range in
+        let job: @Sendable (ForkJoin.Chunks) -> Void = { chunks in
             let (buffer, entries, seats, directory, hashes) = shared.value
             // Each thread gives its actions its own copies of the paths and the product and site
             // names: every action retains them, and two threads retaining one string had to pass
@@ -262,54 +265,52 @@ public struct Planner: Sendable {
             var names: [(product: String, site: String)?] = []
             let accounts = directory.accounts
             var reasons = SeatFindings.ReasonCache<String>()
-            for e in range {
-                // What an action is made of is read in no order of memory: an entry's account
-                // and verdict start loading 16 entries ahead, its text and seat 8 ahead.
-                if e + 16 < range.upperBound { prefetch(entries[e + 16], accounts, seats) }
-                if e + 8 < range.upperBound { prefetchText(entries[e + 8], accounts, seats) }
-                let entry = entries[e]
-                let a = Int(entry.account)
-                let action = buffer + e
-                if entry.suspend {
-                    var findingsOfAccount: [SeatFinding] = []
-                    var p = Int(entry.position)
-                    while p < seats.count, seats.verdicts[p].account == entry.account {
-                        if seats.isCandidate(p) { findingsOfAccount.append(seats[p]) }
-                        p += 1
+            for range in chunks {
+                for e in range {
+                    // What an action is made of is read in no order of memory: an entry's account
+                    // and verdict start loading 16 entries ahead, its text and seat 8 ahead.
+                    if e + 16 < range.upperBound { prefetch(entries[e + 16], accounts, seats) }
+                    if e + 8 < range.upperBound { prefetchText(entries[e + 8], accounts, seats) }
+                    let entry = entries[e]
+                    let a = Int(entry.account)
+                    let action = buffer + e
+                    if entry.suspend {
+                        var findingsOfAccount: [SeatFinding] = []
+                        var p = Int(entry.position)
+                        while p < seats.count, seats.verdicts[p].account == entry.account {
+                            if seats.isCandidate(p) { findingsOfAccount.append(seats[p]) }
+                            p += 1
+                        }
+                        action.initialize(to: suspendAction(accounts[a], findingsOfAccount, paths: paths))
+                    } else {
+                        // The account's fields are read in place (see `[Account].id(_:)`), the seat's
+                        // from its verdict; a reason is made once per distinct one.
+                        let position = Int(entry.position)
+                        let verdict = seats.verdicts[position]
+                        let seat = accounts.seat(a, at: Int(verdict.seat))
+                        let reason =
+                            reasons.value(seats, position, lastActive: seat.lastActive) { $0 } ?? seats[position].reason
+                        let k = Int(seat.key.index)
+                        if k >= names.count { names += repeatElement(nil, count: k + 1 - names.count) }
+                        if names[k] == nil { names[k] = (ownCopy(seat.product), ownCopy(seat.site)) }
+                        let (product, site) = names[k]!
+                        action.initialize(
+                            to: PlanAction(
+                                id: "", kind: .removeProductAccess, accountId: accounts.id(a), email: accounts.email(a),
+                                name: accounts.name(a), product: product, site: site,
+                                groups: accounts[a].groups, seats: [], lastActive: Self.lastActiveText(seat.lastActive),
+                                daysInactive: verdict.days == Int32.min ? nil : Int(verdict.days), reason: reason,
+                                evidence: PlanEvidence(
+                                    path: paths[Int(seat.evidence.input)], line: Int(seat.evidence.line)),
+                                decision: .pending, decidedBy: nil, decidedAt: nil))
                     }
-                    action.initialize(to: suspendAction(accounts[a], findingsOfAccount, paths: paths))
-                } else {
-                    // The account's fields are read in place (see `[Account].id(_:)`), the seat's
-                    // from its verdict; a reason is made once per distinct one.
-                    let position = Int(entry.position)
-                    let verdict = seats.verdicts[position]
-                    let seat = accounts.seat(a, at: Int(verdict.seat))
-                    let reason =
-                        reasons.value(seats, position, lastActive: seat.lastActive) { $0 } ?? seats[position].reason
-                    let k = Int(seat.key.index)
-                    if k >= names.count { names += repeatElement(nil, count: k + 1 - names.count) }
-                    if names[k] == nil { names[k] = (ownCopy(seat.product), ownCopy(seat.site)) }
-                    let (product, site) = names[k]!
-                    action.initialize(
-                        to: PlanAction(
-                            id: "", kind: .removeProductAccess, accountId: accounts.id(a), email: accounts.email(a),
-                            name: accounts.name(a), product: product, site: site,
-                            groups: accounts[a].groups, seats: [], lastActive: Self.lastActiveText(seat.lastActive),
-                            daysInactive: verdict.days == Int32.min ? nil : Int(verdict.days), reason: reason,
-                            evidence: PlanEvidence(
-                                path: paths[Int(seat.evidence.input)], line: Int(seat.evidence.line)),
-                            decision: .pending, decidedBy: nil, decidedAt: nil))
+                    let hash = idHash(action)
+                    hashes[e] = hash
+                    action.pointee.id = shortId(hash)
                 }
-                let hash = idHash(action)
-                hashes[e] = hash
-                action.pointee.id = shortId(hash)
             }
         }
-        if !parallel {
-            job(0..<entries.count)
-        } else {
-            ForkJoin.run([{ job(0..<half) }, { job(half..<entries.count) }])
-        }
+        ForkJoin.forEachChunk(of: entries.count, size: chunk, job)
     }
 
     /// Starts loading an entry's account and verdict.

@@ -25,6 +25,39 @@ enum ForkJoin {
         latch.wait()
     }
 
+    /// Runs `body` on two threads, each given the same `Chunks` of `0..<count` to take consecutive
+    /// ranges of `size` from as it finishes one: halves fixed in advance could differ in cost
+    /// (which memory they read, what else the core was doing), and the faster thread then idled.
+    /// A `size` of at least `count` runs `body` once, on this thread.
+    static func forEachChunk(of count: Int, size: Int, _ body: @escaping @Sendable (Chunks) -> Void) {
+        let chunks = Chunks(count: count, size: max(1, size))
+        guard size < count else { return body(chunks) }
+        run([{ body(chunks) }, { body(chunks) }])
+    }
+
+    /// Hands out the consecutive ranges of `forEachChunk`, each once, to whichever thread asks.
+    final class Chunks: Sequence, IteratorProtocol, @unchecked Sendable {
+        // @unchecked: `start` is only touched under `lock`.
+        private let lock = NSLock()
+        private var start = 0
+        private let count: Int
+        private let size: Int
+
+        fileprivate init(count: Int, size: Int) {
+            self.count = count
+            self.size = size
+        }
+
+        func next() -> Range<Int>? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard start < count else { return nil }
+            let range = start..<Swift.min(start + size, count)
+            start = range.upperBound
+            return range
+        }
+    }
+
     /// A countdown latch.
     private final class Latch: @unchecked Sendable {
         // @unchecked: every access to `count` holds `condition`.

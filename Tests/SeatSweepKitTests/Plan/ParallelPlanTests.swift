@@ -18,6 +18,8 @@ import Testing
             planner.parallelThreshold = .max
             let one = planner.run(findings, directory: directory, diagnostics: &log)
             planner.parallelThreshold = 2
+            // Chunks of a few actions, so both threads take many, in no set order.
+            planner.buildChunk = 3
             let two = planner.run(findings, directory: directory, diagnostics: &log)
             // Compared as one flag: a failing `==` on whole plans would print both in full.
             let same = PlanCodec.encode(one) == PlanCodec.encode(two)
