@@ -1,5 +1,6 @@
 import CPrefetch
 import Crypto
+import Foundation
 
 /// Where each action of a plan came from, in plan order: the index of its account in the
 /// directory, and for a single-seat action the position of its finding (-1 for a suspension).
@@ -66,10 +67,11 @@ public struct Planner: Sendable {
         let parallel = entries.count >= parallelThreshold
         entries = Self.inPlanOrder(entries, directory: directory, parallel: parallel)
         var hashes = [UInt64](repeating: 0, count: entries.count)
+        var sites = Set<String>()
         var actions = [PlanAction](unsafeUninitializedCapacity: entries.count) { buffer, count in
             if let base = buffer.baseAddress {
                 hashes.withUnsafeMutableBufferPointer { hashes in
-                    Self.build(
+                    sites = Self.build(
                         entries, seats: seats, directory: directory, into: base, hashes: hashes,
                         chunk: parallel ? buildChunk : entries.count)
                 }
@@ -79,16 +81,6 @@ public struct Planner: Sendable {
         Self.lengthenCollidingIds(&actions, hashes: hashes)
         let links = PlanLinks(
             account: entries.map(\.account), finding: entries.map { $0.suspend ? -1 : $0.position })
-        // Actions of one site are mostly consecutive: the set is asked only when the site changes.
-        var sites = Set<String>()
-        var lastSite: String?
-        for i in actions.indices {
-            if let site = actions[i].site, site != lastSite {
-                sites.insert(site)
-                lastSite = site
-            }
-            for seat in actions[i].seats { sites.insert(seat.site) }
-        }
         var plan = Plan(
             schemaVersion: Plan.currentSchemaVersion, planId: "", tool: "seatsweep \(toolVersion)",
             generatedAt: generatedAt.iso, asOf: findings.asOf.iso,
@@ -125,8 +117,12 @@ public struct Planner: Sendable {
                 // The seats of one account are contiguous.
                 let a = Int(seats.verdicts[i].account)
                 // Only accounts with a candidate are read, too far apart for the hardware to
-                // fetch them ahead: each was a cache miss.
+                // fetch them ahead: each was a cache miss. So was the id a candidate's sort key
+                // is made of: it starts loading 4 accounts ahead (its account loaded by then).
                 if a + 8 < directory.accounts.count { prefetch(account: a + 8, directory.accounts) }
+                if a + 4 < directory.accounts.count {
+                    directory.accounts[a + 4].storage.prefetch(directory.accounts[a + 4].idText)
+                }
                 var end = i
                 candidates.removeAll(keepingCapacity: true)
                 while end < range.upperBound, Int(seats.verdicts[end].account) == a {
@@ -146,13 +142,13 @@ public struct Planner: Sendable {
                     && directory.accounts[a].managementSource?.lowercased() != "synced"
                 if suspend {
                     entries.append(
-                        Entry(rank: 0, idKey: key, account: Int32(a), position: Int32(candidates[0]), suspend: true))
+                        Entry(idKey: key, rank: 0, account: Int32(a), position: Int32(candidates[0]), suspend: true))
                 } else {
                     for position in candidates {
                         // Suspensions (no product) rank 0, then the groups in their sorted order.
                         let r = seats.groupRank[Int(seats.verdicts[position].group)] + 1
                         entries.append(
-                            Entry(rank: r, idKey: key, account: Int32(a), position: Int32(position), suspend: false))
+                            Entry(idKey: key, rank: r, account: Int32(a), position: Int32(position), suspend: false))
                     }
                 }
             }
@@ -172,27 +168,21 @@ public struct Planner: Sendable {
     }
 
     /// The entries in plan order: by group rank, then account id. Large plans are
-    /// sorted in two halves on two threads and the halves merged. Small keys are sorted by
-    /// value: sorting the indices made every comparison fetch two entries from wherever they were.
+    /// sorted in two halves on two threads and the halves merged. The entries are sorted by
+    /// value: sorting indices made every comparison fetch two entries from wherever they were,
+    /// and sorting smaller keys made the result fetch each entry so.
     private static func inPlanOrder(_ entries: [Entry], directory: Directory, parallel: Bool) -> [Entry] {
-        struct Key {
-            var rank: Int32
-            var entry: Int32
-            var id: Entry.IdKey
-        }
-        @Sendable func key(_ e: Int) -> Key { Key(rank: entries[e].rank, entry: Int32(e), id: entries[e].idKey) }
-        @Sendable func precedes(_ a: Key, _ b: Key) -> Bool {
+        @Sendable func precedes(_ a: Entry, _ b: Entry) -> Bool {
             if a.rank != b.rank { return a.rank < b.rank }
-            if a.id != b.id { return a.id < b.id }
-            let (x, y) = (Int(entries[Int(a.entry)].account), Int(entries[Int(b.entry)].account))
-            return directory.accounts[x].withIDBytes { p in
-                directory.accounts[y].withIDBytes { q in p.lexicographicallyPrecedes(q) }
+            if a.idKey != b.idKey { return a.idKey < b.idKey }
+            return directory.accounts[Int(a.account)].withIDBytes { p in
+                directory.accounts[Int(b.account)].withIDBytes { q in p.lexicographicallyPrecedes(q) }
             }
         }
-        guard parallel else { return entries.indices.map(key).sorted(by: precedes).map { entries[Int($0.entry)] } }
+        guard parallel else { return entries.sorted(by: precedes) }
         let half = entries.count / 2
-        let second = BackgroundTask { (half..<entries.count).map(key).sorted(by: precedes) }
-        let first = (0..<half).map(key).sorted(by: precedes)
+        let second = BackgroundTask { entries[half...].sorted(by: precedes) }
+        let first = entries[..<half].sorted(by: precedes)
         let tail = second.wait()
         var order: [Entry] = []
         order.reserveCapacity(entries.count)
@@ -200,23 +190,24 @@ public struct Planner: Sendable {
         while i < first.count, j < tail.count {
             // Ties keep the first half first, as one stable sort would.
             if precedes(tail[j], first[i]) {
-                order.append(entries[Int(tail[j].entry)])
+                order.append(tail[j])
                 j += 1
             } else {
-                order.append(entries[Int(first[i].entry)])
+                order.append(first[i])
                 i += 1
             }
         }
-        order += first[i...].map { entries[Int($0.entry)] }
-        order += tail[j...].map { entries[Int($0.entry)] }
+        order += first[i...]
+        order += tail[j...]
         return order
     }
 
     /// A plan action before it is built: where it sorts and where its seat is.
     private struct Entry {
-        var rank: Int32
-        /// The first 16 bytes of the account id, big-endian, for cheap ordering.
+        /// The first 16 bytes of the account id, big-endian, for cheap ordering. (First, so an
+        /// entry is 32 bytes: the entries themselves are sorted.)
         var idKey: IdKey
+        var rank: Int32
         var account: Int32
         /// Index into `Findings.seats` (for a suspension: the account's first seat).
         var position: Int32
@@ -249,13 +240,14 @@ public struct Planner: Sendable {
     }
 
     /// Builds one action per entry (entries in plan order) at the same place in `buffer`, with
-    /// its id hash at that place in `hashes`. Two threads build them `chunk` at a time (one thread
-    /// when `chunk` covers them all).
+    /// its id hash at that place in `hashes`, and returns the sites the actions name. Two threads
+    /// build them `chunk` at a time (one thread when `chunk` covers them all).
     private static func build(
         _ entries: [Entry], seats: SeatFindings, directory: Directory, into buffer: UnsafeMutablePointer<PlanAction>,
         hashes: UnsafeMutableBufferPointer<UInt64>, chunk: Int
-    ) {
+    ) -> Set<String> {
         let shared = ForkJoinShared(value: (buffer, entries, seats, directory, hashes))
+        let sites = SiteUnion()
         let job: @Sendable (ForkJoin.Chunks) -> Void = { chunks in
             let (buffer, entries, seats, directory, hashes) = shared.value
             // Each thread gives its actions its own copies of the paths and the product and site
@@ -265,6 +257,9 @@ public struct Planner: Sendable {
             var names: [(product: String, site: String)?] = []
             let accounts = directory.accounts
             var reasons = SeatFindings.ReasonCache<String>()
+            var suspendSites = Set<String>()
+            // The sites of the actions made here: those of the seat keys met, and of suspensions.
+            defer { sites.add(names.compactMap { $0?.site }, suspendSites) }
             for range in chunks {
                 for e in range {
                     // What an action is made of is read in no order of memory: an entry's account
@@ -282,6 +277,7 @@ public struct Planner: Sendable {
                             p += 1
                         }
                         action.initialize(to: suspendAction(accounts[a], findingsOfAccount, paths: paths))
+                        suspendSites.formUnion(findingsOfAccount.lazy.map(\.site))
                     } else {
                         // The account's fields are read in place (see `[Account].id(_:)`), the seat's
                         // from its verdict; a reason is made once per distinct one.
@@ -311,6 +307,21 @@ public struct Planner: Sendable {
             }
         }
         ForkJoin.forEachChunk(of: entries.count, size: chunk, job)
+        return sites.all
+    }
+
+    /// The sites the build threads found, each adding its own once it is done.
+    private final class SiteUnion: @unchecked Sendable {
+        // @unchecked: `all` is written only under `lock`, and read after the threads are joined.
+        private let lock = NSLock()
+        private(set) var all = Set<String>()
+
+        func add(_ sites: [String], _ more: Set<String>) {
+            lock.withLock {
+                all.formUnion(sites)
+                all.formUnion(more)
+            }
+        }
     }
 
     /// Starts loading an entry's account and verdict.
@@ -434,15 +445,12 @@ public struct Planner: Sendable {
     /// then 16 and a counter, until it is unique. `actions` hold their `shortId`s, made on the
     /// build threads: this serial pass only looks the prefixes up.
     static func lengthenCollidingIds(_ actions: inout [PlanAction], hashes: [UInt64]) {
-        var used = IdIndex()
-        used.reserve(actions.count)
+        var used = PrefixSet(capacity: actions.count)
         var long = Set<String>()
         for i in actions.indices {
-            let prefix = hashes[i] >> 16
-            guard used.find(hashes[i], equals: { hashes[$0] >> 16 == prefix }) != nil else {
-                used.insert(hashes[i], position: i)
-                continue
-            }
+            // The hashes are known ahead: their slots are loaded 16 actions early.
+            if i + 16 < hashes.count { used.prefetch(hashes[i + 16] >> 16) }
+            guard !used.insert(hashes[i] >> 16) else { continue }
             let hex = (0..<16).map { hexDigit(hashes[i], $0) }
             var length = 14
             var id = String(decoding: hex[0..<length], as: UTF8.self)
@@ -454,6 +462,38 @@ public struct Planner: Sendable {
                     : String(decoding: hex, as: UTF8.self) + "-\(length - 16)"
             }
             actions[i].id = id
+        }
+    }
+
+    /// The 48-bit id prefixes seen so far: open addressing over words that hold the prefix + 1
+    /// (0 is empty), at a load of at most two thirds.
+    private struct PrefixSet {
+        private var slots: [UInt64]
+        private let mask: Int
+
+        init(capacity n: Int) {
+            var size = 16
+            while size * 2 < n * 3 { size <<= 1 }
+            slots = [UInt64](repeating: 0, count: size)
+            mask = size - 1
+        }
+
+        /// Adds `prefix`; false when it was there already.
+        mutating func insert(_ prefix: UInt64) -> Bool {
+            let word = prefix + 1
+            var i = Int(truncatingIfNeeded: prefix) & mask
+            while slots[i] != 0 {
+                if slots[i] == word { return false }
+                i = (i + 1) & mask
+            }
+            slots[i] = word
+            return true
+        }
+
+        func prefetch(_ prefix: UInt64) {
+            slots.withUnsafeBufferPointer {
+                seatsweep_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: prefix) & mask))
+            }
         }
     }
 

@@ -25,6 +25,11 @@ import Testing
             let same = PlanCodec.encode(one) == PlanCodec.encode(two)
             #expect(same, "\(action), \(count) accounts: the plans differ")
             #expect(one.actions.count > count / 10, "\(action), \(count) accounts")
+            // The plan names every site its actions touch, and no other.
+            let named = Set(one.actions.compactMap(\.site) + one.actions.flatMap { $0.seats.map(\.site) })
+            #expect(one.source.sites == named.sorted(), "\(action), \(count) accounts")
+            #expect(two.source.sites == one.source.sites, "\(action), \(count) accounts")
+            if action == .suspend, count > 3 { #expect(one.actions.contains { $0.kind == .suspend }) }
         }
     }
 }
