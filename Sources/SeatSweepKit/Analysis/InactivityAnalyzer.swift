@@ -99,10 +99,14 @@ public struct InactivityAnalyzer: Sendable {
                 }
             }
             let same = renumber.enumerated().allSatisfy { Int($1) == $0 }
-            verdicts.reserveCapacity(verdicts.count + next.verdicts.count)
-            for var verdict in next.verdicts {
-                if !same { verdict.group = renumber[Int(verdict.group)] }
-                verdicts.append(verdict)
+            if same {
+                verdicts.append(contentsOf: next.verdicts)
+            } else {
+                verdicts.reserveCapacity(verdicts.count + next.verdicts.count)
+                for var verdict in next.verdicts {
+                    verdict.group = renumber[Int(verdict.group)]
+                    verdicts.append(verdict)
+                }
             }
             let offset = Int32(protectionTexts.count)
             protectionIndex.append(contentsOf: next.protectionIndex.lazy.map { $0 < 0 ? $0 : $0 + offset })
