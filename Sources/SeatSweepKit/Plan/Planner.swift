@@ -60,7 +60,7 @@ public struct Planner: Sendable {
                     "\(withoutId) candidate seats come from a legacy export that has no account ids; they are reported "
                         + "but left out of the plan (export the users again to plan them)"))
         }
-        // Sort small keys into plan order, then build the actions in that order, on two threads.
+        // Sort the entries into plan order, then build the actions in that order, on two threads.
         // The accounts are then read in no order of memory (each is prefetched ahead), but the
         // actions and their strings are written front to back, so whoever reads the plan in
         // order (the plan file's encoder, the Candidates sheet) reads memory front to back.

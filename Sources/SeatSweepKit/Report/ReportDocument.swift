@@ -560,6 +560,15 @@ extension ReportDocument {
                     of: email, with: redactor.email(accountId: accounts.id(a)), options: .caseInsensitive))
         }
 
+        /// An evidence cell, `path:line`, written straight into the block.
+        static func packEvidence(_ path: String, line: Int, into packer: inout CellBlock.Packer) {
+            packer.text { out in
+                out.append(path)
+                out.append(UInt8(ascii: ":"))
+                out.append(decimal: line)
+            }
+        }
+
         static func lastActiveCell(_ value: LastActive) -> ReportCell {
             switch value {
             case .on(let day): return .date(day)
@@ -644,11 +653,7 @@ extension ReportDocument {
                 packer.text(redacted ? context.accountId(a) : ReportText.clean(action.pointee.accountId))
                 let raw = action.pointee.evidence.path
                 if path?.raw != raw { path = (raw, ReportText.clean(raw)) }
-                packer.text { out in
-                    out.append(path!.clean)
-                    out.append(UInt8(ascii: ":"))
-                    out.append(decimal: action.pointee.evidence.line)
-                }
+                Context.packEvidence(path!.clean, line: action.pointee.evidence.line, into: &packer)
             }
         }
 
@@ -787,11 +792,7 @@ extension ReportDocument {
                     packer.repeatCell(previousRow + Self.evidenceColumn)
                 } else {
                     evidence = seat.evidence
-                    packer.text { out in
-                        out.append(context.paths[Int(evidence.input)])
-                        out.append(UInt8(ascii: ":"))
-                        out.append(decimal: Int(evidence.line))
-                    }
+                    Context.packEvidence(context.paths[Int(evidence.input)], line: Int(evidence.line), into: &packer)
                 }
                 previousRow = start
             }
