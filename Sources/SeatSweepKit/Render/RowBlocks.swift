@@ -33,10 +33,11 @@ public enum RowBlocks {
         /// One thread's reader and writer; a block is given to a lane only after the lane's
         /// previous block has been drained.
         final class Lane: @unchecked Sendable {
-            // @unchecked: one block task at a time uses a lane, and the calling thread only
-            // after waiting for that task.
+            // @unchecked: the lane's worker uses the writer and reader while it runs a block,
+            // and the calling thread only after waiting for that block.
             let writer: XMLStreamWriter
             let reader: BlockReader
+            let worker = Worker()
 
             init(_ table: ReportTable) throws(SeatSweepError) {
                 writer = try XMLStreamWriter.fragment()
@@ -44,25 +45,31 @@ public enum RowBlocks {
             }
         }
         let lanes = [try Lane(table), try Lane(table)]
+        // On a failed write, the blocks under way finish before their lanes go.
+        defer {
+            for lane in lanes {
+                lane.worker.wait()
+                lane.worker.close()
+            }
+        }
         let size = max(1, blockRows)
         // Blocks start at multiples of the size (the first may be shorter), as the table's
         // `CellBlock`s do when the size is the same: a lane then reads each of those whole.
         let blocks = stride(from: rows.lowerBound / size * size, to: rows.upperBound, by: size).map {
             max($0, rows.lowerBound)..<min($0 + size, rows.upperBound)
         }
-        func start(_ k: Int) -> BackgroundTask<Void> {
+        func start(_ k: Int) {
             let (lane, block) = (lanes[k % lanes.count], blocks[k])
-            return BackgroundTask {
+            lane.worker.start {
                 for index in block { lane.reader.withRow(index) { row(lane.writer, $0, index) } }
             }
         }
-        var running = blocks.indices.prefix(lanes.count).map(start)
-        // On a failed write, the blocks under way finish before their lanes go.
-        defer { for task in running { task.wait() } }
+        for k in blocks.indices.prefix(lanes.count) { start(k) }
         for k in blocks.indices {
-            running.removeFirst().wait()
-            try lanes[k % lanes.count].writer.drain(into: sink)
-            if k + lanes.count < blocks.count { running.append(start(k + lanes.count)) }
+            let lane = lanes[k % lanes.count]
+            lane.worker.wait()
+            try lane.writer.drain(into: sink)
+            if k + lanes.count < blocks.count { start(k + lanes.count) }
         }
         for lane in lanes { try lane.writer.finish(what) }
     }

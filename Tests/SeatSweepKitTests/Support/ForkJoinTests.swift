@@ -45,4 +45,24 @@ import Testing
         #expect(record.threads == [ObjectIdentifier(Thread.current)])
         #expect(record.ranges == [0..<10])
     }
+
+    /// A worker runs each job it is given, in order, all on one thread that is not the caller's,
+    /// and `wait` returns only once the job has run.
+    @Test func aWorkerRunsItsJobsInOrderOnOneThread() {
+        let record = Record(count: 50)
+        let worker = Worker()
+        worker.wait()  // nothing started: returns at once
+        for k in 0..<50 {
+            worker.start {
+                Thread.sleep(forTimeInterval: k % 10 == 0 ? 0.002 : 0)
+                record.take(k..<k + 1)
+            }
+            worker.wait()
+            #expect(record.lock.withLock { record.ranges.count } == k + 1)
+        }
+        worker.close()
+        #expect(record.ranges == (0..<50).map { $0..<$0 + 1 })
+        #expect(record.threads.count == 1)
+        #expect(!record.threads.contains(ObjectIdentifier(Thread.current)))
+    }
 }
