@@ -35,6 +35,43 @@ struct PreparedText {
     }
 }
 
+/// Texts a packer repeats in many rows (a subscription's product and site, a reason), held as
+/// bytes in one buffer. Packing one copies its bytes and counts no reference, where a `String`
+/// shared by many rows was retained and released for each (a cache miss on its object, and
+/// two cores packing rows fought over its count).
+struct TextArena: ~Copyable {
+    /// A text the arena holds, with its escaping worked out.
+    struct Text {
+        fileprivate let offset: Int32
+        fileprivate let count: Int32
+        let plain: Bool
+        let quoted: Bool
+    }
+
+    private var bytes = ByteBuffer(capacity: 1 << 14)
+
+    /// Bytes held: the arena only grows, so its owner empties it (`removeAll`) past a limit.
+    var size: Int { bytes.count }
+
+    mutating func add(_ string: String) -> Text {
+        string.withUTF8Bytes { utf8 in
+            let (plain, quoted) = CellBlock.escaping(utf8)
+            let offset = bytes.count
+            bytes.append(utf8)
+            return Text(offset: Int32(offset), count: Int32(utf8.count), plain: plain, quoted: quoted)
+        }
+    }
+
+    /// Forgets every text: those handed out before must not be used again.
+    mutating func removeAll() { bytes.removeAll() }
+
+    func withBytes<R>(_ text: Text, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        bytes.withUnsafeBytes { all in
+            body(UnsafeBufferPointer(start: all.baseAddress! + Int(text.offset), count: Int(text.count)))
+        }
+    }
+}
+
 /// One row of a `CellBlock`, valid inside `CellBlock.withRow`.
 struct RowCells {
     let count: Int
@@ -168,6 +205,10 @@ final class CellBlock: @unchecked Sendable {
 
         mutating func text(_ string: String) { string.withUTF8Bytes { text($0) } }
 
+        mutating func text(_ held: TextArena.Text, in arena: borrowing TextArena) {
+            arena.withBytes(held) { text($0, plain: held.plain, quoted: held.quoted) }
+        }
+
         mutating func text(_ prepared: PreparedText) {
             prepared.string.withUTF8Bytes { text($0, plain: prepared.plain, quoted: prepared.quoted) }
         }
@@ -220,6 +261,19 @@ final class CellBlock: @unchecked Sendable {
             byte: { XMLText.notPlain(byte: $0) || $0 == comma })
         if usual { return (!utf8.isEmpty, false) }
         return (!utf8.isEmpty && XMLText.isPlain(utf8), CSVEscaping.needsQuotes(utf8))
+    }
+
+    /// `escaping` of text as it came from an export, or nil when it may need
+    /// `ReportText.clean` first: for a plain name, e-mail or id (almost every one), both are
+    /// known after the same single pass.
+    static func escapingIfClean(_ utf8: UnsafeBufferPointer<UInt8>) -> (plain: Bool, quoted: Bool)? {
+        let comma = UInt8(ascii: ",")
+        let usual = !ByteScan.contains(
+            utf8,
+            word: { XMLText.notPlain(word: $0) | ByteScan.equal($0, comma) | ReportText.mayNeedCleaning(word: $0) },
+            byte: { XMLText.notPlain(byte: $0) || $0 == comma || ReportText.mayNeedCleaning(byte: $0) })
+        if usual { return (!utf8.isEmpty, false) }
+        return ReportText.mayNeedCleaning(utf8) ? nil : escaping(utf8)
     }
 
     deinit {

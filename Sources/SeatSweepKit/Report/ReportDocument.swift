@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// The one view model of the audit's results that every report renders (HTML, xlsx, XML
@@ -657,7 +658,8 @@ extension ReportDocument {
             }
         }
 
-        func seatsTable() -> ReportTable {
+        /// The Seats table; `arenaLimit` is `SeatRows`' (tests lower it).
+        func seatsTable(arenaLimit: Int = SeatRows.defaultArenaLimit) -> ReportTable {
             let columns = [
                 ReportColumn("Account ID", width: 28), ReportColumn("Name", width: 24),
                 ReportColumn("Email", width: 30),
@@ -669,7 +671,7 @@ extension ReportDocument {
             ]
             let context = self
             return ReportTable(name: "Seats", columns: columns, count: findings.seats.count) {
-                let rows = SeatRows(context)
+                let rows = SeatRows(context, arenaLimit: arenaLimit)
                 return { i, packer in rows.pack(i, into: &packer) }
             }
         }
@@ -681,13 +683,16 @@ extension ReportDocument {
         /// the account's text is copied from where the ingest stored it, without a string made.
         /// Product and site cells are made once per subscription; a reason once per distinct
         /// `SeatFindings.ReasonKey` (for a never-used seat, per join date), kept in a
-        /// direct-mapped cache (a dictionary's hashing cost more than the rest of the row).
+        /// direct-mapped cache (a dictionary's hashing cost more than the rest of the row). Both
+        /// are held in a `TextArena`, so a row retains no string.
         final class SeatRows {
             // One thread uses a `SeatRows`: no dynamic exclusivity checks (they
             // cost more than the accesses they guard, a dozen per row).
             let context: Context
             private let seats: SeatFindings
             private let accounts: [Account]
+            private let actionOfFinding: [Int32]
+            private let actionIds: [String]
             @exclusivity(unchecked) private var account = -1
             @exclusivity(unchecked) private var protection: PreparedText?
             /// Where the row packed last starts in the block being packed (-1 at a block's start),
@@ -695,22 +700,30 @@ extension ReportDocument {
             @exclusivity(unchecked) private var previousRow = -1
             @exclusivity(unchecked) private var evidence = SourceRef(input: -1, line: 0)
             /// Per (product, site) group of the verdicts: its product and site text, made once.
-            @exclusivity(unchecked) private var groupText: [(product: PreparedText, site: PreparedText)?] = []
-            @exclusivity(unchecked) private var reasons = SeatFindings.ReasonCache<PreparedText>()
+            @exclusivity(unchecked) private var groupText: [(product: TextArena.Text, site: TextArena.Text)?] = []
+            @exclusivity(unchecked) private var reasons = SeatFindings.ReasonCache<TextArena.Text>()
+            /// The bytes of `groupText` and `reasons`, which are emptied when it outgrows
+            /// `arenaLimit` (a reason is added again each time another evicts it from the cache).
+            @exclusivity(unchecked) private var arena = TextArena()
+            static let defaultArenaLimit = 1 << 20
+            private let arenaLimit: Int
 
             /// The columns of the cells an account's seats repeat: id, name and e-mail first, then
             /// protection and evidence (see `seatsTable`).
             private static let (protectionColumn, evidenceColumn) = (11, 13)
 
-            init(_ context: Context) {
+            init(_ context: Context, arenaLimit: Int) {
                 self.context = context
+                self.arenaLimit = arenaLimit
                 seats = context.findings.seats
                 accounts = context.directory.accounts
+                actionOfFinding = context.actionOfFinding
+                actionIds = context.actionIds
             }
 
-            private func text(ofGroup group: Int, _ seat: Seat) -> (product: PreparedText, site: PreparedText) {
-                func make() -> (PreparedText, PreparedText) {
-                    (PreparedText(ReportText.clean(seat.product)), PreparedText(ReportText.clean(seat.site)))
+            private func text(ofGroup group: Int, _ seat: Seat) -> (product: TextArena.Text, site: TextArena.Text) {
+                func make() -> (TextArena.Text, TextArena.Text) {
+                    (arena.add(ReportText.clean(seat.product)), arena.add(ReportText.clean(seat.site)))
                 }
                 // The analyzer clamps group numbers to 16 bits: the last one may stand for several.
                 guard group < Int(UInt16.max) else { return make() }
@@ -734,10 +747,10 @@ extension ReportDocument {
                     accounts.withText(account, field) { bytes in
                         if field == .email, bytes.isEmpty {
                             packer.empty()
-                        } else if ReportText.mayNeedCleaning(bytes) {
-                            packer.text(ReportText.clean(String(decoding: bytes, as: UTF8.self)))
+                        } else if let (plain, quoted) = CellBlock.escapingIfClean(bytes) {
+                            packer.text(bytes, plain: plain, quoted: quoted)
                         } else {
-                            packer.text(bytes)
+                            packer.text(ReportText.clean(String(decoding: bytes, as: UTF8.self)))
                         }
                     }
                 }
@@ -750,6 +763,16 @@ extension ReportDocument {
                 let v = seats.verdicts[i]
                 let start = packer.count
                 if packer.rowsPacked == 0 { previousRow = -1 }
+                if arena.size > arenaLimit {
+                    arena.removeAll()
+                    groupText = []
+                    reasons = SeatFindings.ReasonCache()
+                }
+                // A candidate's action id is in plan order, so a cache miss in no order of
+                // memory: its load starts a few rows early.
+                if i + 8 < actionOfFinding.count, case let ahead = Int(actionOfFinding[i + 8]), ahead >= 0 {
+                    actionIds.withUnsafeBufferPointer { seatsweep_prefetch($0.baseAddress! + ahead) }
+                }
                 let sameAccount = Int(v.account) == account
                 if !sameAccount {
                     account = Int(v.account)
@@ -764,15 +787,15 @@ extension ReportDocument {
                 }
                 let seat = accounts.seat(account, at: Int(v.seat))
                 let group = text(ofGroup: Int(v.group), seat)
-                let action = context.actionOfFinding[i]
-                packer.text(group.product)
-                packer.text(group.site)
+                let action = actionOfFinding[i]
+                packer.text(group.product, in: arena)
+                packer.text(group.site, in: arena)
                 packer.text(v.status.rawValue)
                 packer.append(Context.lastActiveCell(seat.lastActive))
                 if v.days == Int32.min { packer.empty() } else { packer.integer(Int(v.days)) }
                 packer.text(v.flags & SeatFindings.Verdict.neverAccessed != 0 ? "yes" : "no")
                 packer.text(seats.isCandidate(i) ? "yes" : "no")
-                if action >= 0 { packer.text(context.actionIds[Int(action)]) } else { packer.empty() }
+                if action >= 0 { packer.text(actionIds[Int(action)]) } else { packer.empty() }
                 if repeating {
                     packer.repeatCell(previousRow + Self.protectionColumn)
                 } else if let protection {
@@ -782,9 +805,9 @@ extension ReportDocument {
                 }
                 // A reason with a key is only our words, dates and numbers: no e-mail to redact.
                 if let reason = reasons.value(
-                    seats, i, lastActive: seat.lastActive, { PreparedText(ReportText.clean($0)) })
+                    seats, i, lastActive: seat.lastActive, { arena.add(ReportText.clean($0)) })
                 {
-                    packer.text(reason)
+                    packer.text(reason, in: arena)
                 } else {
                     packer.text(context.personal(seats[i].reason, account))
                 }

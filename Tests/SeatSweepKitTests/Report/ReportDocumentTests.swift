@@ -111,6 +111,20 @@ import Testing
             ]), "\(kinds.sorted())")
     }
 
+    /// Seats rows read the same when the rows' arena of product, site and reason texts is
+    /// emptied every few rows: what was made from it before is made again, not read stale.
+    @Test func seatRowsAreTheSameWhenTheirArenaIsEmptiedOften() throws {
+        let result = try TestSupport.audit(
+            [TestSupport.input(TestSupport.sample("directory-export.csv"), as: "Samples/directory-export.csv")],
+            policy: SamplesTests.policy)
+        let usual = ReportDocument(result).seats
+        let context = ReportDocument.Context(result: result, redactor: nil)
+        let tight = context.seatsTable(arenaLimit: 64)
+        #expect(usual.count >= 20)
+        #expect(ReportFixtures.texts(tight) == ReportFixtures.texts(usual))
+        #expect(ReportFixtures.texts(tight) == ReportFixtures.rowByRowTexts(usual))
+    }
+
     @Test func suspendActionsLinkEverySeat() throws {
         var policy = SamplesTests.policy
         policy.action = .suspend

@@ -118,6 +118,40 @@ import Testing
         }
     }
 
+    /// Text from an export is packed as it is when it needs no cleaning, with the escaping one
+    /// pass found (the same as `escaping`'s), and is cleaned first otherwise.
+    @Test func exportTextIsScannedOnceForCleaningAndEscaping() {
+        let texts = [
+            "", "plain", "a,b", "x\"y", "<b>", "a & b", "line\nbreak", "tab\there", "Zoë, Ana", "李", "del\u{7F}",
+            "Mallory \u{202E}gnp.exe", "nbsp\u{A0}", "\u{FFFE}", "a long plain name, then a comma",
+            "sixteen bytes ok then <b>", "thirty-two bytes of plain text!!", "thirty-two bytes of plain text!!\u{2028}",
+        ]
+        for text in texts {
+            let found = text.withUTF8Bytes(CellBlock.escapingIfClean)
+            if text.withUTF8Bytes(ReportText.mayNeedCleaning) {
+                #expect(found == nil, "\(text)")
+            } else {
+                let expected = text.withUTF8Bytes(CellBlock.escaping)
+                #expect(found?.plain == expected.plain && found?.quoted == expected.quoted, "\(text)")
+            }
+        }
+    }
+
+    /// Texts an arena holds read back as added, with their escaping, until it is emptied.
+    @Test func anArenaHoldsItsTexts() {
+        var arena = TextArena()
+        let texts = ["jira", "", "a, b", "<&>", String(repeating: "long reason ", count: 3000)]
+        let held = texts.map { arena.add($0) }
+        for (text, held) in zip(texts, held) {
+            #expect(arena.withBytes(held) { Array($0) } == Array(text.utf8))
+            let expected = text.withUTF8Bytes(CellBlock.escaping)
+            #expect(held.plain == expected.plain && held.quoted == expected.quoted, "\(text)")
+        }
+        #expect(arena.size == texts.reduce(0) { $0 + $1.utf8.count })
+        arena.removeAll()
+        #expect(arena.size == 0)
+    }
+
     /// A cell packed again by its index reads as the first: the same bytes, escaping and value.
     @Test func repeatedCellsReadAsTheirOriginals() {
         let cells: [ReportCell] = [.text("a, <b>"), .integer(7), .empty, .text("plain"), .date(Day(ordinal: 9))]
