@@ -106,7 +106,7 @@ enum DefaultTemplates {
         <thead><tr>{{#headers}}<th scope="col">{{.}}</th>{{/headers}}</tr></thead>
         <tbody>
         {{#rows}}
-        <tr>{{#cells}}<td data-sort="{{sort}}">{{text}}</td>{{/cells}}</tr>
+        {{{html}}}
         {{/rows}}
         {{#empty}}<tr><td colspan="9">No candidates: every billable seat is in use, protected or in its grace period.</td></tr>{{/empty}}
         </tbody>
@@ -127,7 +127,7 @@ enum DefaultTemplates {
         <thead><tr>{{#headers}}<th scope="col">{{.}}</th>{{/headers}}</tr></thead>
         <tbody>
         {{#rows}}
-        <tr>{{#cells}}<td data-sort="{{sort}}">{{text}}</td>{{/cells}}</tr>
+        {{{html}}}
         {{/rows}}
         {{#empty}}<tr><td colspan="6">No protected accounts hold a seat.</td></tr>{{/empty}}
         </tbody>

