@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one CSV escaping function: RFC 4180 quoting plus spreadsheet-formula neutralising.
 ///
 /// Names and emails in exports are attacker-controlled. A cell starting with `=`, `+`, `-`, `@`,
@@ -43,14 +45,19 @@ public enum CSVEscaping {
         if quoted { bytes.append(UInt8(ascii: "\"")) }
         if startsFormula(utf8) { bytes.append(UInt8(ascii: "'")) }
         guard quoted else { return bytes.append(utf8) }
-        // The runs between quotes are copied whole; each quote is doubled.
-        var rest = utf8[...]
-        while let quote = rest.firstIndex(of: UInt8(ascii: "\"")) {
-            bytes.append(UnsafeBufferPointer(rebasing: rest[...quote]))
+        // The runs between quotes are copied whole; each quote is doubled. memchr finds them:
+        // most quoted fields hold a comma and no quote (a reason, "… (49 days ago, threshold
+        // 90)"), and a byte-at-a-time search was a third of this function's time.
+        var start = 0
+        while start < utf8.count,
+            let found = memchr(utf8.baseAddress! + start, Int32(UInt8(ascii: "\"")), utf8.count - start)
+        {
+            let quote = UnsafeRawPointer(found) - UnsafeRawPointer(utf8.baseAddress!)
+            bytes.append(UnsafeBufferPointer(rebasing: utf8[start...quote]))
             bytes.append(UInt8(ascii: "\""))
-            rest = rest[(quote + 1)...]
+            start = quote + 1
         }
-        bytes.append(UnsafeBufferPointer(rebasing: rest))
+        bytes.append(UnsafeBufferPointer(rebasing: utf8[start...]))
         bytes.append(UInt8(ascii: "\""))
     }
 

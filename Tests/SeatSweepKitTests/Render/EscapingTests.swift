@@ -12,6 +12,7 @@ import Testing
         ("Zoë", "Zoë"), ("＝1+1", "'＝1+1"), ("＋1", "'＋1"), ("－1", "'－1"), ("＠x", "'＠x"), ("！x", "！x"),
         ("\rx", "\"'\rx\""), ("", ""), ("x=1", "x=1"), ("say \"hi\"", "\"say \"\"hi\"\"\""),
         ("\"\"", "\"\"\"\"\"\""), ("\"", "\"\"\"\""),
+        ("a longer field, with \"two\" quotes\"", "\"a longer field, with \"\"two\"\" quotes\"\"\""),
     ])
     func csvFields(input: String, expected: String) {
         #expect(CSVEscaping.field(input) == expected)
