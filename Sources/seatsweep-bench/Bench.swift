@@ -116,13 +116,21 @@ struct Bench {
             let out = "\(work)/out-\(n)"
             let audit = [seatsweep, "audit", file, "--as-of", Generator.asOf, "--out", out, "--format", "json"]
             let polars = [python, "\(scripts)/audit_polars.py", file, Generator.asOf]
+            let everyFormat = [seatsweep, "audit", file, "--as-of", Generator.asOf, "--out", out + "-all"]
             var ours: [Measurement] = []
             var theirs: [Measurement] = []
+            var all: [Measurement] = []
+            // Each run times the three back to back, so that each ratio compares runs made in the
+            // same minute: this machine's speed drifts by a third within minutes.
             for r in 0..<runs {
                 log("\(n) accounts, run \(r + 1)/\(runs)")
                 theirs.append(try measure(polars, stdoutPath: "\(work)/polars.out"))
                 removePrevious(out)
                 ours.append(try measure(audit, stdoutPath: "\(work)/seatsweep.out"))
+                if allFormats {
+                    removePrevious(out + "-all")
+                    all.append(try measure(everyFormat, stdoutPath: "\(work)/all.out"))
+                }
             }
             guard ours.allSatisfy({ $0.status == 0 }), theirs.allSatisfy({ $0.status == 0 }) else {
                 throw BenchError(
@@ -139,14 +147,6 @@ struct Bench {
                 rows.append(Row(name: "pandas script (reference)", accounts: n, m: pandas, baseline: median(theirs)))
             }
             if allFormats {
-                var all: [Measurement] = []
-                for _ in 0..<runs {
-                    removePrevious(out + "-all")
-                    all.append(
-                        try measure(
-                            [seatsweep, "audit", file, "--as-of", Generator.asOf, "--out", out + "-all"],
-                            stdoutPath: "\(work)/all.out"))
-                }
                 guard all.allSatisfy({ $0.status == 0 }) else {
                     throw BenchError("an all-formats run failed at \(n) accounts (\(all.map(\.status)))")
                 }
