@@ -119,18 +119,11 @@ struct Bench {
             let everyFormat = [seatsweep, "audit", file, "--as-of", Generator.asOf, "--out", out + "-all"]
             var ours: [Measurement] = []
             var theirs: [Measurement] = []
-            var all: [Measurement] = []
-            // Each run times the three back to back, so that each ratio compares runs made in the
-            // same minute: this machine's speed drifts by a third within minutes.
             for r in 0..<runs {
                 log("\(n) accounts, run \(r + 1)/\(runs)")
                 theirs.append(try measure(polars, stdoutPath: "\(work)/polars.out"))
                 removePrevious(out)
                 ours.append(try measure(audit, stdoutPath: "\(work)/seatsweep.out"))
-                if allFormats {
-                    removePrevious(out + "-all")
-                    all.append(try measure(everyFormat, stdoutPath: "\(work)/all.out"))
-                }
             }
             guard ours.allSatisfy({ $0.status == 0 }), theirs.allSatisfy({ $0.status == 0 }) else {
                 throw BenchError(
@@ -147,11 +140,25 @@ struct Bench {
                 rows.append(Row(name: "pandas script (reference)", accounts: n, m: pandas, baseline: median(theirs)))
             }
             if allFormats {
-                guard all.allSatisfy({ $0.status == 0 }) else {
-                    throw BenchError("an all-formats run failed at \(n) accounts (\(all.map(\.status)))")
+                // Every format is timed against JSON runs alternating with it, as JSON against
+                // polars: each ratio compares runs made side by side, on a machine whose speed
+                // drifts by a third within minutes.
+                var json: [Measurement] = []
+                var all: [Measurement] = []
+                for r in 0..<runs {
+                    log("\(n) accounts, every format, run \(r + 1)/\(runs)")
+                    removePrevious(out)
+                    json.append(try measure(audit, stdoutPath: "\(work)/seatsweep.out"))
+                    removePrevious(out + "-all")
+                    all.append(try measure(everyFormat, stdoutPath: "\(work)/all.out"))
                 }
-                let a = median(all)
-                rows.append(Row(name: "audit, all formats (vs json)", accounts: n, m: a, baseline: m))
+                guard (json + all).allSatisfy({ $0.status == 0 }) else {
+                    throw BenchError(
+                        "an all-formats run failed at \(n) accounts (json \(json.map(\.status)), all \(all.map(\.status)))"
+                    )
+                }
+                rows.append(
+                    Row(name: "audit, all formats (vs json)", accounts: n, m: median(all), baseline: median(json)))
             }
         }
         let apiN = min(100_000, sizes.max() ?? 100_000)
