@@ -193,7 +193,9 @@ struct Bench {
         if let big = perAccount[1_000_000], let mid = perAccount[100_000] {
             table += "\nTime per account at 1M / at 100k: \(String(format: "%.2f", big / mid)) (target ≤ 1.3).\n"
         }
-        table += "\nMedian of \(runs) runs, seatsweep and the polars script alternating; \(cores) cores.\n"
+        table +=
+            "\nMedian of \(runs) runs: JSON alternating with the polars script\(allFormats ? ", every format with JSON" : "")"
+            + "; \(cores) cores.\n"
         print(table)
         try table.write(toFile: "\(work)/results.md", atomically: true, encoding: .utf8)
     }
