@@ -116,7 +116,6 @@ struct Bench {
             let out = "\(work)/out-\(n)"
             let audit = [seatsweep, "audit", file, "--as-of", Generator.asOf, "--out", out, "--format", "json"]
             let polars = [python, "\(scripts)/audit_polars.py", file, Generator.asOf]
-            let everyFormat = [seatsweep, "audit", file, "--as-of", Generator.asOf, "--out", out + "-all"]
             var ours: [Measurement] = []
             var theirs: [Measurement] = []
             for r in 0..<runs {
@@ -143,6 +142,7 @@ struct Bench {
                 // Every format is timed against JSON runs alternating with it, as JSON against
                 // polars: each ratio compares runs made side by side, on a machine whose speed
                 // drifts by a third within minutes.
+                let everyFormat = [seatsweep, "audit", file, "--as-of", Generator.asOf, "--out", out + "-all"]
                 var json: [Measurement] = []
                 var all: [Measurement] = []
                 for r in 0..<runs {
