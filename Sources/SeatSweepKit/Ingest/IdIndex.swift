@@ -12,8 +12,7 @@ struct IdIndex: Sendable {
     /// of a half of a million-account file 16 MB, each page of it zeroed and faulted in; the
     /// probes a fuller table adds are mostly within the slot's cache line.)
     mutating func reserve(_ n: Int) {
-        var capacity = 16
-        while capacity * 2 < n * 3 { capacity <<= 1 }
+        let capacity = Self.slotCount(for: n)
         guard capacity > slots.count else { return }
         let old = slots
         slots = [UInt64](repeating: 0, count: capacity)
@@ -23,6 +22,13 @@ struct IdIndex: Sendable {
             while slots[i] != 0 { i = (i + 1) & mask }
             slots[i] = slot
         }
+    }
+
+    /// The power of two of at least 16 slots that holds `n` entries at a load of at most two thirds.
+    static func slotCount(for n: Int) -> Int {
+        var count = 16
+        while count * 2 < n * 3 { count <<= 1 }
+        return count
     }
 
     /// The position whose id `equals` confirms, among those with this hash.

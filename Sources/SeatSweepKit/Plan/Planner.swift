@@ -466,16 +466,15 @@ public struct Planner: Sendable {
     }
 
     /// The 48-bit id prefixes seen so far: open addressing over words that hold the prefix + 1
-    /// (0 is empty), at a load of at most two thirds.
+    /// (0 is empty), sized as an `IdIndex` is. (An `IdIndex` holds positions, and confirming a
+    /// prefix through one read each candidate's hash from wherever it was.)
     private struct PrefixSet {
         private var slots: [UInt64]
         private let mask: Int
 
         init(capacity n: Int) {
-            var size = 16
-            while size * 2 < n * 3 { size <<= 1 }
-            slots = [UInt64](repeating: 0, count: size)
-            mask = size - 1
+            slots = [UInt64](repeating: 0, count: IdIndex.slotCount(for: n))
+            mask = slots.count - 1
         }
 
         /// Adds `prefix`; false when it was there already.
